@@ -1,0 +1,104 @@
+"""Activation functions, their derivatives, and the output layer's probabilities.
+
+Every function here works in place on its argument (hence the ``inplace_``
+prefix) so that the training loop can reuse one buffer per layer.  The
+derivatives are written from the activation's *output* ``A = phi(Z)``, the
+quantity that the forward pass keeps, exactly as the derivation uses them:
+``phi'(Z) = A (1 - A)`` for the sigmoid.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import expit
+
+Array = NDArray[np.floating]
+
+
+# --------------------------------------------------------------------------
+# Forward: A = phi(Z), computed in place in Z.
+# --------------------------------------------------------------------------
+def inplace_identity(Z: Array) -> None:
+    """phi(z) = z: nothing to do."""
+
+
+def inplace_logistic(Z: Array) -> None:
+    """phi(z) = 1 / (1 + exp(-z)), without overflow for large negative z."""
+    expit(Z, out=Z)
+
+
+def inplace_tanh(Z: Array) -> None:
+    """phi(z) = tanh(z)."""
+    np.tanh(Z, out=Z)
+
+
+def inplace_relu(Z: Array) -> None:
+    """phi(z) = max(z, 0)."""
+    np.maximum(Z, 0, out=Z)
+
+
+def inplace_softmax(Z: Array) -> None:
+    """phi(z)_j = exp(z_j) / sum_k exp(z_k), shifted by the row maximum."""
+    Z -= Z.max(axis=1, keepdims=True)
+    np.exp(Z, out=Z)
+    Z /= Z.sum(axis=1, keepdims=True)
+
+
+ACTIVATIONS = {
+    "identity": inplace_identity,
+    "logistic": inplace_logistic,
+    "tanh": inplace_tanh,
+    "relu": inplace_relu,
+    "softmax": inplace_softmax,
+}
+
+
+# --------------------------------------------------------------------------
+# Backward: dZ = dA * phi'(Z), with phi'(Z) written from A, in place in dA.
+# --------------------------------------------------------------------------
+def inplace_identity_derivative(A: Array, dA: Array) -> None:
+    """phi'(z) = 1, so dZ = dA."""
+
+
+def inplace_logistic_derivative(A: Array, dA: Array) -> None:
+    """phi'(z) = a (1 - a) for the sigmoid, so dZ = dA * a * (1 - a)."""
+    dA *= A
+    dA -= dA * A  # dA a - dA a a = dA a (1 - a)
+
+
+def inplace_tanh_derivative(A: Array, dA: Array) -> None:
+    """phi'(z) = 1 - a**2 for tanh, so dZ = dA * (1 - a**2)."""
+    dA -= dA * (A * A)
+
+
+def inplace_relu_derivative(A: Array, dA: Array) -> None:
+    """phi'(z) = 1 where a > 0 else 0, so dZ = dA where a > 0 else 0."""
+    np.copyto(dA, 0, where=A <= 0)
+
+
+DERIVATIVES = {
+    "identity": inplace_identity_derivative,
+    "logistic": inplace_logistic_derivative,
+    "tanh": inplace_tanh_derivative,
+    "relu": inplace_relu_derivative,
+}
+
+
+# --------------------------------------------------------------------------
+# Log-probabilities from the logits, finite where the probability saturates.
+# --------------------------------------------------------------------------
+def log_logistic(Z: Array) -> Array:
+    """log sigmoid(z) = -log(1 + exp(-z)), finite for every finite z."""
+    return -np.logaddexp(0, -Z)
+
+
+def logsumexp_rows(Z: Array) -> Array:
+    """log sum_k exp(z_k) for each row, as a column of shape (n, 1)."""
+    Z_max = Z.max(axis=1, keepdims=True)
+    return Z_max + np.log(np.exp(Z - Z_max).sum(axis=1, keepdims=True))
+
+
+def log_softmax(Z: Array) -> Array:
+    """log softmax(z)_j = z_j - log sum_k exp(z_k)."""
+    return Z - logsumexp_rows(Z)

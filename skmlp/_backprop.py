@@ -1,0 +1,224 @@
+r"""The derivation, as code: forward pass, loss, and backpropagated gradients.
+
+Notation follows the seed derivation (one row per sample):
+
+* ``A[0] = X`` is the input, of shape ``(n, m)``;
+* layer ``l`` computes ``Z[l] = A[l-1] @ W[l] + b[l]`` and ``A[l] = phi(Z[l])``;
+* the output layer's ``A_out = phi_out(Z_out)`` is a sigmoid per unit (the seed's
+  network) or a softmax;
+* ``delta[l] = dJ/dZ[l]`` is the error of layer ``l``.
+
+The loss is the cross-entropy summed over the output units, averaged over the
+samples (weighted by ``sample_weight`` ``s_i``), plus an L2 penalty::
+
+    J = (1 / S) * [ sum_i s_i * CE_i  +  alpha / 2 * sum_l ||W[l]||^2 ],   S = sum_i s_i
+
+With all ``s_i = 1`` and ``alpha = 0`` this is the seed's J(W) divided by the
+number of samples ``n``: every gradient below is the seed's gradient divided by
+``n``, which is what scikit-learn's MLPClassifier minimises too, so learning
+rates carry over between the two.
+
+The gradients, vectorised over the batch (the seed's sections 6 to 8)::
+
+    delta_out = (A_out - Y) * s / S             dJ/dZ_out
+    dW[l]     = A[l-1].T @ delta[l] + alpha / S * W[l]
+    db[l]     = delta[l].sum(axis=0)
+    delta[l-1] = (delta[l] @ W[l].T) * phi'(A[l-1])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+
+from ._activations import ACTIVATIONS, DERIVATIVES, logsumexp_rows
+
+Array = NDArray[np.floating]
+
+
+@dataclass
+class Workspace:
+    """Arrays for one minibatch, allocated once per fit and reused.
+
+    ``A[l]`` holds layer ``l``'s activations (``A[0]`` is set to the batch's
+    ``X`` by :func:`forward`), ``Z_out`` the output logits, ``dA[l]`` the
+    hidden errors, ``dW``/``db`` the gradients (shaped like the parameters).
+    The output buffer ``A[-1]`` is overwritten by ``delta_out`` in
+    :func:`backward`.
+    """
+
+    A: list
+    Z_out: Array
+    dA: list
+    dW: list
+    db: list
+
+    @classmethod
+    def allocate(cls, layer_units: list[int], n_rows: int, dtype) -> Workspace:
+        hidden = layer_units[1:-1]
+        n_out = layer_units[-1]
+        return cls(
+            A=[None]
+            + [np.empty((n_rows, u), dtype) for u in hidden]
+            + [np.empty((n_rows, n_out), dtype)],
+            Z_out=np.empty((n_rows, n_out), dtype),
+            dA=[None] + [np.empty((n_rows, u), dtype) for u in hidden],
+            dW=[
+                np.empty((fan_in, fan_out), dtype)
+                for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:])
+            ],
+            db=[np.empty(fan_out, dtype) for fan_out in layer_units[1:]],
+        )
+
+    def rows(self, n: int) -> Workspace:
+        """The same buffers cut to the first ``n`` rows (for a short batch)."""
+        return Workspace(
+            A=[None] + [a[:n] for a in self.A[1:]],
+            Z_out=self.Z_out[:n],
+            dA=[None] + [d[:n] for d in self.dA[1:]],
+            dW=self.dW,
+            db=self.db,
+        )
+
+
+def _matmul_into(left, right: Array, out: Array) -> None:
+    """out = left @ right, where ``left`` may be a sparse matrix."""
+    if sparse.issparse(left):
+        out[...] = left @ right
+    else:
+        np.matmul(left, right, out=out)
+
+
+def forward(
+    X, coefs: list, intercepts: list, activation: str, out_activation: str, ws: Workspace
+) -> Array:
+    """Forward-propagate ``X``; fill ``ws.A`` and ``ws.Z_out``, return ``A_out``."""
+    hidden_phi = ACTIVATIONS[activation]
+    n_layers = len(coefs)
+    ws.A[0] = X
+    for l in range(1, n_layers + 1):
+        W, b = coefs[l - 1], intercepts[l - 1]
+        Z = ws.Z_out if l == n_layers else ws.A[l]
+        _matmul_into(ws.A[l - 1], W, out=Z)  # Z[l] = A[l-1] W[l]   (n, units_l)
+        Z += b  #                               + b[l]
+        if l < n_layers:
+            hidden_phi(Z)  # A[l] = phi(Z[l]), in place: Z[l] is not needed again
+    A_out = ws.A[n_layers]
+    np.copyto(A_out, ws.Z_out)  # Z_out is kept for the loss
+    ACTIVATIONS[out_activation](A_out)  # A_out = phi_out(Z_out)   (n, t)
+    return A_out
+
+
+def cross_entropy(Z_out: Array, Y: Array, out_activation: str) -> Array:
+    """Per-sample cross-entropy summed over the outputs, from the logits.
+
+    Sigmoid outputs (the seed's J for one sample)::
+
+        CE_i = -sum_j y_ij log a_ij + (1 - y_ij) log(1 - a_ij)
+             =  sum_j log(1 + exp(z_ij)) - y_ij z_ij
+
+    Softmax outputs::
+
+        CE_i = -sum_j y_ij log a_ij = sum_j y_ij (logsumexp(z_i) - z_ij)
+
+    Written with ``logaddexp``/``logsumexp`` they stay finite where ``a``
+    saturates at 0 or 1.
+    """
+    if out_activation == "logistic":
+        per_unit = np.logaddexp(0, Z_out)
+        per_unit -= Y * Z_out
+        return per_unit.sum(axis=1)
+    return logsumexp_rows(Z_out)[:, 0] * Y.sum(axis=1) - (Y * Z_out).sum(axis=1)
+
+
+def loss(
+    Z_out: Array,
+    Y: Array,
+    out_activation: str,
+    coefs: list,
+    alpha: float,
+    sample_weight: Array | None,
+) -> float:
+    """J: weighted mean of the cross-entropy plus ``alpha / (2 S) sum ||W||^2``."""
+    ce = cross_entropy(Z_out, Y, out_activation)
+    if sample_weight is None:
+        S = ce.shape[0]
+        data_term = float(ce.sum())
+    else:
+        S = float(sample_weight.sum())
+        data_term = float(ce @ sample_weight)
+    penalty = sum(float(np.vdot(W, W)) for W in coefs)
+    return (data_term + 0.5 * alpha * penalty) / S
+
+
+def backward(
+    Y: Array,
+    coefs: list,
+    activation: str,
+    alpha: float,
+    sample_weight: Array | None,
+    ws: Workspace,
+) -> tuple[list, list]:
+    """Backpropagate after :func:`forward`; return ``(dW, db)`` in ``ws``."""
+    derivative = DERIVATIVES[activation]
+    n_layers = len(coefs)
+    S = ws.Z_out.shape[0] if sample_weight is None else float(sample_weight.sum())
+
+    # Output error.  For a sigmoid output with binary cross-entropy summed over
+    # the outputs, dJ/da = (a - y) / (a (1 - a)) and da/dz = a (1 - a), so
+    #     delta_out = dJ/dz_out = a_out - y          (seed, section 3).
+    # For a softmax output with categorical cross-entropy the Jacobian of the
+    # softmax gives the same delta_out = a_out - y.  The mean over samples
+    # (weights s_i, total S) multiplies each row by s_i / S.
+    delta = ws.A[n_layers]  # reuse A_out's buffer   (n, t)
+    delta -= Y
+    if sample_weight is None:
+        delta *= 1.0 / S
+    else:
+        delta *= (sample_weight / S)[:, None].astype(delta.dtype, copy=False)
+
+    for l in range(n_layers, 0, -1):
+        W = coefs[l - 1]
+        A_prev = ws.A[l - 1]  # (n, units_{l-1})
+        # dW[l] = A[l-1]^T delta[l]: the seed's (A^h)^T delta, summed over samples.
+        _matmul_into(A_prev.T, delta, out=ws.dW[l - 1])  # (units_{l-1}, units_l)
+        if alpha:
+            ws.dW[l - 1] += (alpha / S) * W  # d/dW of alpha / (2S) ||W||^2
+        # db[l] = sum_i delta[l]_i: the bias input a_0 = 1 (seed, section 8).
+        np.sum(delta, axis=0, out=ws.db[l - 1])  # (units_l,)
+        if l > 1:
+            # delta[l-1] = (delta[l] W[l]^T) * phi'(A[l-1]): the chain rule through
+            # Z[l] = A[l-1] W[l] + b[l], then through A[l-1] = phi(Z[l-1]).
+            dA = ws.dA[l - 1]
+            np.matmul(delta, W.T, out=dA)  # dJ/dA[l-1]   (n, units_{l-1})
+            derivative(A_prev, dA)  # now dJ/dZ[l-1]
+            delta = dA
+    return ws.dW, ws.db
+
+
+def loss_and_gradients(
+    X,
+    Y: Array,
+    coefs: list,
+    intercepts: list,
+    activation: str,
+    out_activation: str,
+    alpha: float = 0.0,
+    sample_weight: Array | None = None,
+    ws: Workspace | None = None,
+) -> tuple[float, list, list]:
+    """J and its gradients ``(dW, db)`` for one batch: forward, loss, backward.
+
+    The gradient arrays live in ``ws`` (allocated here when not given) and are
+    overwritten by the next call with the same workspace.
+    """
+    if ws is None:
+        units = [X.shape[1]] + [W.shape[1] for W in coefs]
+        ws = Workspace.allocate(units, X.shape[0], coefs[0].dtype)
+    forward(X, coefs, intercepts, activation, out_activation, ws)
+    J = loss(ws.Z_out, Y, out_activation, coefs, alpha, sample_weight)
+    dW, db = backward(Y, coefs, activation, alpha, sample_weight, ws)
+    return J, dW, db

@@ -1,0 +1,728 @@
+"""The estimator: :class:`MLPClassifier`, scikit-learn's API around the derivation."""
+
+from __future__ import annotations
+
+import copy
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import sparse
+from scipy.special import expit
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import (
+    check_classification_targets,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+from ._activations import ACTIVATIONS, log_logistic, log_softmax, logsumexp_rows
+from ._training import fit_lbfgs, fit_stochastic
+from ._validation import check_sample_weight, class_weight_per_sample
+
+
+def _stochastic_solver(estimator) -> bool:
+    if estimator.solver == "lbfgs":
+        raise AttributeError(
+            "partial_fit is only available for the stochastic solvers "
+            f"('sgd', 'adam'), not for solver={estimator.solver!r}."
+        )
+    return True
+
+
+class MLPClassifier(ClassifierMixin, BaseEstimator):
+    """Multilayer perceptron classifier trained by backpropagation.
+
+    A drop-in for :class:`sklearn.neural_network.MLPClassifier`: the same
+    parameters and fitted attributes with the same meanings. By default it is
+    the network of the derivation that skmlp is built on: sigmoid hidden units
+    and one sigmoid output per class, trained on the cross-entropy summed over
+    the outputs, whose output-layer gradients are ``A_h.T @ (A_out - Y)`` and
+    ``(A_out - Y).sum(axis=0)``.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The ith element is the number of units in the ith hidden layer.
+
+    activation : {"identity", "logistic", "tanh", "relu"}, default="logistic"
+        Activation of the hidden units. scikit-learn's default is "relu";
+        skmlp's is the sigmoid of the derivation.
+
+    output_activation : {"logistic", "softmax"}, default="logistic"
+        Output layer for multiclass targets. "logistic" is one sigmoid per
+        class trained on the binary cross-entropy summed over the classes (the
+        derivation's network); :meth:`predict_proba` then divides each row by
+        its sum. "softmax" is the usual softmax with categorical cross-entropy
+        (scikit-learn's choice). Binary targets always use one sigmoid unit
+        and multilabel targets one sigmoid per label.
+
+    solver : {"lbfgs", "sgd", "adam"}, default="adam"
+        "sgd" is minibatch gradient descent with momentum, "adam" the Adam
+        optimizer, "lbfgs" scipy's L-BFGS-B on the whole data.
+
+    alpha : float, default=0.0001
+        Strength of the L2 penalty ``alpha / (2 S) * sum ||W||^2``, with ``S``
+        the number (or total weight) of samples in the batch.
+
+    batch_size : int or "auto", default="auto"
+        Minibatch size for the stochastic solvers; "auto" is
+        ``min(200, n_samples)``. Ignored by "lbfgs".
+
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        Learning-rate schedule for ``solver="sgd"``. "invscaling" uses
+        ``learning_rate_init / (t + 1) ** power_t`` with ``t`` the number of
+        samples seen so far, updated after each epoch; "adaptive" keeps
+        ``learning_rate_init`` while the loss improves and divides the rate
+        by 5 whenever it stalls for ``n_iter_no_change`` epochs.
+
+    learning_rate_init : float, default=0.001
+        Initial step size of "sgd" and "adam".
+
+    power_t : float, default=0.5
+        Exponent of the "invscaling" schedule.
+
+    max_iter : int, default=200
+        Maximum number of epochs ("sgd", "adam") or of iterations ("lbfgs").
+
+    shuffle : bool, default=True
+        Whether to shuffle the samples in each epoch ("sgd", "adam").
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weight initialisation, the shuffling and the early-stopping
+        split. An int gives the same model on every fit.
+
+    tol : float, default=1e-4
+        Training stops once the loss (or the validation score with
+        ``early_stopping``) fails to improve by at least ``tol`` for
+        ``n_iter_no_change`` consecutive epochs. For "lbfgs", the gradient
+        tolerance.
+
+    verbose : bool or "progress", default=False
+        True prints the loss after each epoch; "progress" shows a progress
+        bar (needs the ``progress`` extra, i.e. tqdm).
+
+    warm_start : bool, default=False
+        Reuse the previous fit's weights and the optimizer's state (Adam's
+        moments, momentum velocities, step counter, current learning rate) and
+        continue from there. See :meth:`reset_optimizer`.
+
+    momentum : float, default=0.9
+        Momentum of "sgd", between 0 and 1.
+
+    nesterovs_momentum : bool, default=True
+        Whether "sgd" uses Nesterov's momentum.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified for
+        single-output targets), stop once the validation score stalls, and
+        keep the weights that scored best. Ignored by ``partial_fit``.
+
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+
+    beta_1 : float, default=0.9
+        Decay rate of Adam's first-moment estimate, in [0, 1).
+
+    beta_2 : float, default=0.999
+        Decay rate of Adam's second-moment estimate, in [0, 1).
+
+    epsilon : float, default=1e-8
+        Adam's numerical-stability constant.
+
+    n_iter_no_change : int, default=10
+        Number of epochs without an improvement of ``tol`` that stops
+        training ("sgd", "adam").
+
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of "lbfgs".
+
+    class_weight : dict, "balanced" or None, default=None
+        Weights per class, multiplied into ``sample_weight``. "balanced" uses
+        ``n_samples / (n_classes * np.bincount(y))``. Single-output targets
+        only; ``partial_fit`` accepts a dict.
+
+    scoring : str, callable or None, default=None
+        Validation score used by early stopping: None is the accuracy (as in
+        scikit-learn), "loss" the negative validation loss, any other string
+        or callable a scikit-learn scorer.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+
+    loss_ : float
+        The loss after the last epoch.
+
+    best_loss_ : float or None
+        The smallest training loss reached; None with ``early_stopping``.
+
+    loss_curve_ : list of float
+        The training loss after each epoch (each iteration for "lbfgs").
+
+    validation_scores_ : list of float or None
+        The validation score after each epoch with ``early_stopping``.
+
+    validation_loss_curve_ : list of float or None
+        The validation loss after each epoch with ``early_stopping``, on the
+        same scale as ``loss_curve_``.
+
+    best_validation_score_ : float or None
+        The best validation score with ``early_stopping``.
+
+    t_ : int
+        Number of training samples seen.
+
+    coefs_ : list of ndarray
+        ``coefs_[i]`` has shape ``(n_units[i], n_units[i + 1])``: the weights
+        ``W`` from layer i to layer i + 1.
+
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` has shape ``(n_units[i + 1],)``: the biases ``b``.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during fit, when X has string column names.
+
+    n_iter_ : int
+        Number of epochs (iterations for "lbfgs") run.
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_outputs_ : int
+        Number of output units.
+
+    out_activation_ : str
+        The output layer's activation, "logistic" or "softmax".
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : scikit-learn's multilayer perceptron.
+
+    Notes
+    -----
+    The loss is the weighted mean over samples of the cross-entropy summed
+    over the outputs, plus the L2 term: the derivation's ``J(W)`` divided by
+    the number of samples, scaled as scikit-learn scales it so that learning
+    rates carry over. float32 input is trained and predicted in float32.
+
+    References
+    ----------
+    Glorot, X. and Bengio, Y. (2010). Understanding the difficulty of training
+    deep feedforward neural networks. AISTATS.
+
+    Kingma, D. P. and Ba, J. (2014). Adam: A method for stochastic
+    optimization. arXiv:1412.6980.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skmlp import MLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs",
+    ...                     random_state=0).fit(X, y)
+    >>> clf.predict(X[:3])
+    array([0, 0, 0])
+    >>> clf.predict_proba(X[:1]).sum().round(6)
+    np.float64(1.0)
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "output_activation": [StrOptions({"logistic", "softmax"})],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose", StrOptions({"progress"})],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "scoring": [str, callable, None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="logistic",
+        *,
+        output_activation="logistic",
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        class_weight=None,
+        scoring=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.output_activation = output_activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.class_weight = class_weight
+        self.scoring = scoring
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.classifier_tags.multi_label = self.output_activation == "logistic"
+        return tags
+
+    # ------------------------------------------------------------------ fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data X and targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels, or a binary indicator matrix for multilabel targets.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples; None weighs them equally.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, classes=None, incremental=False)
+
+    @available_if(_stochastic_solver)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Update the model with one epoch over the given data.
+
+        The optimizer's state is kept from one call to the next.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels, or a binary indicator matrix for multilabel targets.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples; None weighs them equally.
+
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the whole data. Required on the first call (unless
+            y is a multilabel indicator matrix), ignored afterwards.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, classes=classes, incremental=True)
+
+    def reset_optimizer(self):
+        """Forget the optimizer's state, keeping the weights.
+
+        The next ``warm_start`` fit or ``partial_fit`` call starts with fresh
+        Adam moments or momentum velocities and ``learning_rate_init``.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        self.__dict__.pop("_optimizer", None)
+        return self
+
+    def _fit(self, X, y, sample_weight, classes, incremental):
+        fitted = hasattr(self, "coefs_")
+        snapshot = self._fitted_state() if fitted else None
+        try:
+            self._fit_unsafe(X, y, sample_weight, classes, incremental, fitted)
+        except BaseException:
+            self._restore(snapshot)
+            raise
+        return self
+
+    def _fitted_state(self) -> dict:
+        return {
+            name: copy.deepcopy(value)
+            for name, value in vars(self).items()
+            if name.endswith("_") or name.startswith("_")
+        }
+
+    def _restore(self, snapshot) -> None:
+        for name in [n for n in vars(self) if n.endswith("_") or n.startswith("_")]:
+            delattr(self, name)
+        if snapshot:
+            self.__dict__.update(snapshot)
+
+    def _fit_unsafe(self, X, y, sample_weight, classes, incremental, fitted):
+        first_pass = not fitted or not (self.warm_start or incremental)
+        if incremental and not fitted and classes is None and not _is_multilabel(y):
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: every "
+                "class of the whole data, e.g. classes=np.unique(y_all)."
+            )
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=first_pass,
+        )
+        if sparse.issparse(X):
+            X = X.tocsr()  # row batches
+        if not first_pass:
+            X = X.astype(self.coefs_[0].dtype, copy=False)  # the model's dtype
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        Y = self._encode_targets(y, classes, first_pass, incremental).astype(X.dtype, copy=False)
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        if self.class_weight is not None:
+            if y.ndim != 1:
+                raise ValueError(
+                    "class_weight needs single-output targets; for multilabel y "
+                    "pass sample_weight instead."
+                )
+            per_sample = class_weight_per_sample(
+                self.class_weight, self.classes_, y, incremental
+            ).astype(X.dtype)
+            sample_weight = per_sample if sample_weight is None else per_sample * sample_weight
+            if not sample_weight.any():
+                raise ValueError(
+                    "class_weight times sample_weight is zero for every sample: "
+                    "nothing would be learned."
+                )
+
+        if first_pass:
+            self._random_state = check_random_state(self.random_state)
+            self._initialize(X.shape[1], Y.shape[1], X.dtype)
+        self._check_architecture(X.shape[1], Y.shape[1])
+
+        if self.solver == "lbfgs":
+            fit_lbfgs(self, X, Y, sample_weight)
+            return
+        validation = None
+        if self.early_stopping and not incremental:
+            X, Y, sample_weight, validation = self._split_validation(X, Y, y, sample_weight)
+            self.validation_scores_, self.validation_loss_curve_ = [], []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+            self._best_coefs = [W.copy() for W in self.coefs_]
+            self._best_intercepts = [b.copy() for b in self.intercepts_]
+            self._no_improvement_count = 0
+            if self.scoring not in (None, "loss"):
+                self._scorer = check_scoring(self, self.scoring)
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            fit_stochastic(self, X, Y, sample_weight, incremental, validation)
+
+    def _encode_targets(self, y, classes, first_pass, incremental):
+        """One-hot (or indicator) targets Y, setting or checking ``classes_``."""
+        self._multilabel = _is_multilabel(y)
+        if first_pass:
+            binarizer = LabelBinarizer()
+            if incremental and classes is not None and not self._multilabel:
+                binarizer.fit(np.asarray(classes))
+                if y.size:
+                    _check_labels_in(y, binarizer.classes_, "classes given to partial_fit")
+            else:
+                binarizer.fit(y)
+            if len(binarizer.classes_) < 2:
+                raise ValueError(
+                    f"y has one class only ({binarizer.classes_[0]!r}); a classifier "
+                    "needs samples of at least two classes."
+                )
+            if self._multilabel and self.output_activation == "softmax":
+                raise ValueError(
+                    'output_activation="softmax" makes the outputs compete, which '
+                    'multilabel targets must not; use output_activation="logistic".'
+                )
+            self._label_binarizer = binarizer
+            self.classes_ = binarizer.classes_
+        elif self.warm_start and not incremental:
+            if set(unique_labels(y)) != set(self.classes_):
+                raise ValueError(
+                    "warm_start=True needs y with the same classes as the previous "
+                    f"fit: had {list(self.classes_)}, y has {list(unique_labels(y))}. "
+                    "Set warm_start=False to start afresh."
+                )
+        else:
+            _check_labels_in(y, self.classes_, "classes of the first partial_fit call")
+        return self._label_binarizer.transform(y)
+
+    def _initialize(self, n_features, n_outputs, dtype):
+        hidden = list(np.atleast_1d(self.hidden_layer_sizes).astype(int))
+        self.n_outputs_ = n_outputs
+        self.n_layers_ = len(hidden) + 2
+        multiclass = n_outputs > 1 and not self._multilabel
+        self.out_activation_ = self.output_activation if multiclass else "logistic"
+        units = [n_features] + hidden + [n_outputs]
+        # Glorot & Bengio (2010) uniform initialisation; their bound for the
+        # sigmoid uses a factor 2 instead of 6.
+        factor = 2.0 if self.activation == "logistic" else 6.0
+        self.coefs_, self.intercepts_ = [], []
+        for fan_in, fan_out in zip(units[:-1], units[1:]):
+            bound = np.sqrt(factor / (fan_in + fan_out))
+            rng = self._random_state
+            self.coefs_.append(rng.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype))
+            self.intercepts_.append(rng.uniform(-bound, bound, fan_out).astype(dtype))
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.loss_curve_ = []
+        self._no_improvement_count = 0
+        self.best_loss_ = np.inf
+        self.validation_scores_ = None
+        self.validation_loss_curve_ = None
+        self.best_validation_score_ = None
+        self.__dict__.pop("_optimizer", None)
+
+    def _check_architecture(self, n_features, n_outputs):
+        hidden = list(np.atleast_1d(self.hidden_layer_sizes).astype(int))
+        fitted = [W.shape[1] for W in self.coefs_[:-1]]
+        if hidden != fitted:
+            raise ValueError(
+                f"hidden_layer_sizes={tuple(hidden)} differs from the fitted model's "
+                f"{tuple(fitted)}; warm_start and partial_fit continue the same "
+                "network. Set warm_start=False to start afresh."
+            )
+
+    def _split_validation(self, X, Y, y, sample_weight):
+        if sample_weight is not None and not sample_weight.all():
+            # Rows of weight zero count neither in training nor in validation:
+            # drop them before splitting, so they cannot take validation places.
+            keep = np.flatnonzero(sample_weight)
+            X, Y, y, sample_weight = X[keep], Y[keep], y[keep], sample_weight[keep]
+        n = X.shape[0]
+        n_val = int(np.ceil(self.validation_fraction * n))
+        if n_val >= n:
+            raise ValueError(
+                f"early_stopping=True cannot split {n} sample{'s' * (n != 1)} into "
+                f"training and validation data with validation_fraction="
+                f"{self.validation_fraction}: no sample would be left for training. "
+                "Lower validation_fraction, pass more data or set early_stopping=False."
+            )
+        # Stratify single-output targets when every class can be represented on
+        # both sides; tiny data sets fall back to a plain random split.
+        stratify = None
+        if y.ndim == 1:
+            _, counts = np.unique(y, return_counts=True)
+            if counts.min() >= 2 and min(n_val, n - n_val) >= len(counts):
+                stratify = y
+        idx_train, idx_val = train_test_split(
+            np.arange(n),
+            test_size=n_val,
+            random_state=self._random_state,
+            stratify=stratify,
+        )
+        sw = sample_weight
+
+        def take(a, rows):
+            return None if a is None else a[rows]
+
+        validation = (X[idx_val], Y[idx_val], y[idx_val], take(sw, idx_val))
+        return X[idx_train], Y[idx_train], take(sw, idx_train), validation
+
+    # -------------------------------------------------------------- predict
+    def _logits(self, X):
+        """Z_out for X: the forward pass without the output activation."""
+        n_layers = len(self.coefs_)
+        hidden_phi = ACTIVATIONS[self.activation]
+        A = X
+        for l, (W, b) in enumerate(zip(self.coefs_, self.intercepts_), start=1):
+            Z = A @ W  # Z[l] = A[l-1] W[l] + b[l]
+            Z = np.asarray(Z)
+            Z += b
+            if l < n_layers:
+                hidden_phi(Z)  # A[l] = phi(Z[l])
+            A = Z
+        return A
+
+    def _validated_logits(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        X = X.astype(self.coefs_[0].dtype, copy=False)
+        with np.errstate(over="ignore", under="ignore"):
+            return self._logits(X)
+
+    def decision_function(self, X):
+        """The output layer's logits ``Z_out``, before the output activation.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        Z_out : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            One column per output unit; a 1-d array for binary targets, whose
+            single output unit scores ``classes_[1]``.
+        """
+        Z = self._validated_logits(X)
+        return Z[:, 0] if self.n_outputs_ == 1 and not self._multilabel else Z
+
+    def predict(self, X):
+        """Predict the class of each sample.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The predicted classes; an indicator matrix for multilabel models.
+        """
+        Z = self._validated_logits(X)
+        if self._multilabel:
+            return (Z > 0).astype(int)  # sigmoid(z) > 0.5
+        if self.n_outputs_ == 1:
+            return self.classes_[(Z[:, 0] > 0).astype(int)]
+        return self.classes_[np.argmax(Z, axis=1)]  # the largest output wins
+
+    def predict_proba(self, X):
+        """Probability of each class for each sample.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities in the order of ``classes_``. Rows sum to 1
+            except for multilabel models, whose columns are each label's
+            probability.
+        """
+        Z = self._validated_logits(X)
+        if self._multilabel:
+            return expit(Z)
+        if self.n_outputs_ == 1:
+            return np.hstack([expit(-Z), expit(Z)])
+        return np.exp(self._multiclass_log_proba(Z))
+
+    def predict_log_proba(self, X):
+        """Log of the probability of each class, computed from the logits.
+
+        Finite where the probability itself rounds to 0.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities in the order of ``classes_``.
+        """
+        Z = self._validated_logits(X)
+        if self._multilabel:
+            return log_logistic(Z)
+        if self.n_outputs_ == 1:
+            return np.hstack([log_logistic(-Z), log_logistic(Z)])
+        return self._multiclass_log_proba(Z)
+
+    def _multiclass_log_proba(self, Z):
+        if self.out_activation_ == "softmax":
+            return log_softmax(Z)
+        # One sigmoid per class, normalised: log(s_j / sum_k s_k).
+        log_s = log_logistic(Z)
+        return log_s - logsumexp_rows(log_s)
+
+
+def _is_multilabel(y) -> bool:
+    return type_of_target(y).startswith("multilabel")
+
+
+def _check_labels_in(y, classes, where: str) -> None:
+    if _is_multilabel(y):
+        if np.asarray(y).shape[1] != len(classes):
+            raise ValueError(
+                f"y has {np.asarray(y).shape[1]} labels but the model was fitted "
+                f"with {len(classes)}."
+            )
+        return
+    unknown = np.setdiff1d(unique_labels(y), classes)
+    if unknown.size:
+        raise ValueError(
+            f"y contains labels {list(unknown)} that are not in the {where} "
+            f"({list(classes)}). Pass every class of the whole data as classes "
+            "on the first call."
+        )

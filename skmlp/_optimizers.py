@@ -1,0 +1,206 @@
+"""Stochastic optimizers: SGD with momentum and Adam, updating parameters in place.
+
+An optimizer holds its state (velocities, moments, step counter, current
+learning rate) so that it can be kept across ``warm_start`` fits and
+``partial_fit`` calls, and pickled with the estimator.  Each update works in
+place on the parameter arrays, through one scratch array per parameter, with
+Python-float scalars so that float32 parameters stay float32.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class _Optimizer:
+    """Shared parts: the learning rate, scratch buffers, pickling."""
+
+    def __init__(self, params: list, learning_rate_init: float):
+        self.learning_rate_init = float(learning_rate_init)
+        self.learning_rate = float(learning_rate_init)
+        self._scratch = None
+
+    def _scratch_for(self, params: list) -> list:
+        if self._scratch is None or any(
+            s.shape != p.shape or s.dtype != p.dtype for s, p in zip(self._scratch, params)
+        ):
+            self._scratch = [np.empty_like(p) for p in params]
+        return self._scratch
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_scratch"] = None  # recreated on the first update after loading
+        return state
+
+    def iteration_ends(self, time_step: int) -> None:
+        """Called at the end of each epoch with the number of samples seen."""
+
+    def trigger_stopping(self, message: str, verbose: bool) -> bool:
+        """Called when the loss stopped improving; True means stop training."""
+        if verbose:
+            print(message + " Stopping.")
+        return True
+
+    def matches(self, params: list) -> bool:
+        """Whether this state was built for parameters of these shapes and dtype."""
+        return len(self.state_arrays[0]) == len(params) and all(
+            s.shape == p.shape and s.dtype == p.dtype for s, p in zip(self.state_arrays[0], params)
+        )
+
+
+class SGDOptimizer(_Optimizer):
+    """Stochastic gradient descent with (Nesterov) momentum and a schedule.
+
+    Update for each parameter ``p`` with gradient ``g``::
+
+        v <- momentum * v - learning_rate * g
+        p <- p + v                                      (classical momentum)
+        p <- p + momentum * v - learning_rate * g       (Nesterov's momentum)
+
+    Schedules: ``"constant"``; ``"invscaling"`` sets
+    ``learning_rate = learning_rate_init / (t + 1) ** power_t`` after each
+    epoch, ``t`` being the number of samples seen; ``"adaptive"`` divides the
+    learning rate by 5 each time the loss stops improving, and stops once it
+    falls to 1e-6 or below.
+    """
+
+    def __init__(
+        self,
+        params: list,
+        learning_rate_init: float = 0.1,
+        lr_schedule: str = "constant",
+        momentum: float = 0.9,
+        nesterov: bool = True,
+        power_t: float = 0.5,
+    ):
+        super().__init__(params, learning_rate_init)
+        self.lr_schedule = lr_schedule
+        self.momentum = float(momentum)
+        self.nesterov = nesterov
+        self.power_t = float(power_t)
+        self.velocities = [np.zeros_like(p) for p in params]
+
+    @property
+    def state_arrays(self) -> tuple:
+        return (self.velocities,)
+
+    def update(self, params: list, grads: list) -> None:
+        lr, mu = self.learning_rate, self.momentum
+        for p, g, v, step in zip(params, grads, self.velocities, self._scratch_for(params)):
+            np.multiply(g, lr, out=step)  # lr * g
+            v *= mu
+            v -= step  # v = mu v - lr g
+            if self.nesterov:
+                p -= step
+                np.multiply(v, mu, out=step)
+                p += step  # p += mu v - lr g
+            else:
+                p += v
+
+    def iteration_ends(self, time_step: int) -> None:
+        if self.lr_schedule == "invscaling":
+            self.learning_rate = self.learning_rate_init / (time_step + 1) ** self.power_t
+
+    def trigger_stopping(self, message: str, verbose: bool) -> bool:
+        if self.lr_schedule != "adaptive":
+            return super().trigger_stopping(message, verbose)
+        if self.learning_rate <= 1e-6:
+            if verbose:
+                print(message + " Learning rate too small. Stopping.")
+            return True
+        self.learning_rate /= 5.0
+        if verbose:
+            print(message + f" Setting learning rate to {self.learning_rate:f}")
+        return False
+
+
+class AdamOptimizer(_Optimizer):
+    """Adam (Kingma and Ba, 2014).
+
+    With ``t`` the number of updates so far, for each parameter ``p``::
+
+        m <- beta_1 m + (1 - beta_1) g
+        v <- beta_2 v + (1 - beta_2) g**2
+        p <- p - lr_t m / (sqrt(v) + epsilon),
+        lr_t = learning_rate sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    """
+
+    def __init__(
+        self,
+        params: list,
+        learning_rate_init: float = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+    ):
+        super().__init__(params, learning_rate_init)
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
+        self.t = 0
+        self.ms = [np.zeros_like(p) for p in params]
+        self.vs = [np.zeros_like(p) for p in params]
+
+    @property
+    def state_arrays(self) -> tuple:
+        return (self.ms, self.vs)
+
+    def update(self, params: list, grads: list) -> None:
+        self.t += 1
+        b1, b2, eps = self.beta_1, self.beta_2, self.epsilon
+        lr_t = self.learning_rate * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
+        lr_t = float(lr_t)
+        for p, g, m, v, s in zip(params, grads, self.ms, self.vs, self._scratch_for(params)):
+            m *= b1
+            np.multiply(g, 1.0 - b1, out=s)
+            m += s  # m = b1 m + (1 - b1) g
+            v *= b2
+            np.multiply(g, g, out=s)
+            s *= 1.0 - b2
+            v += s  # v = b2 v + (1 - b2) g^2
+            np.sqrt(v, out=s)
+            s += eps
+            np.divide(m, s, out=s)
+            s *= lr_t
+            p -= s  # p = p - lr_t m / (sqrt(v) + eps)
+
+
+def make_optimizer(solver: str, params: list, estimator) -> _Optimizer:
+    """Build the optimizer that ``estimator``'s parameters ask for."""
+    if solver == "sgd":
+        return SGDOptimizer(
+            params,
+            estimator.learning_rate_init,
+            estimator.learning_rate,
+            estimator.momentum,
+            estimator.nesterovs_momentum,
+            estimator.power_t,
+        )
+    return AdamOptimizer(
+        params,
+        estimator.learning_rate_init,
+        estimator.beta_1,
+        estimator.beta_2,
+        estimator.epsilon,
+    )
+
+
+def refresh_hyperparameters(optimizer: _Optimizer, estimator) -> None:
+    """Take the estimator's current hyperparameters, keeping the optimizer's state.
+
+    Velocities, moments and the step counter are kept.  The learning rate is
+    kept too (an adaptive schedule may have lowered it), unless
+    ``learning_rate_init`` was changed since the optimizer was built.
+    """
+    if float(estimator.learning_rate_init) != optimizer.learning_rate_init:
+        optimizer.learning_rate_init = float(estimator.learning_rate_init)
+        optimizer.learning_rate = optimizer.learning_rate_init
+    if isinstance(optimizer, SGDOptimizer):
+        optimizer.lr_schedule = estimator.learning_rate
+        optimizer.momentum = float(estimator.momentum)
+        optimizer.nesterov = estimator.nesterovs_momentum
+        optimizer.power_t = float(estimator.power_t)
+    else:
+        optimizer.beta_1 = float(estimator.beta_1)
+        optimizer.beta_2 = float(estimator.beta_2)
+        optimizer.epsilon = float(estimator.epsilon)

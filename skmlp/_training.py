@@ -1,0 +1,277 @@
+"""Training loops: minibatch epochs for "sgd"/"adam", and full-batch L-BFGS.
+
+The math (forward, loss, gradients) lives in :mod:`skmlp._backprop`; this
+module only decides which rows go into each step, applies the optimizer, and
+keeps the books (loss curve, stopping, early-stopping snapshots).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import scipy.optimize
+from scipy import sparse
+from sklearn.exceptions import ConvergenceWarning
+
+from ._backprop import Workspace, backward, forward, loss, loss_and_gradients
+from ._optimizers import make_optimizer, refresh_hyperparameters
+from ._progress import progress
+
+
+def resolve_batch_size(batch_size, n_samples: int) -> int:
+    """``"auto"`` means ``min(200, n_samples)``; larger sizes are clipped."""
+    if batch_size == "auto":
+        return min(200, n_samples)
+    if batch_size > n_samples:
+        warnings.warn(
+            f"batch_size={batch_size} is larger than the {n_samples} samples; "
+            f"each step uses all {n_samples} samples.",
+            UserWarning,
+        )
+        return n_samples
+    return batch_size
+
+
+def diverged_error(est, where: str) -> ValueError:
+    return ValueError(
+        f"The training loss became non-finite {where}: the weights diverged. Use a "
+        f"smaller learning_rate_init (it is {est.learning_rate_init}) or scale X, "
+        "e.g. with sklearn.preprocessing.StandardScaler. A model fitted before this "
+        "call keeps its previous weights."
+    )
+
+
+class _Batches:
+    """Minibatches of (X, Y, sample_weight), gathered into reused buffers."""
+
+    def __init__(self, X, Y, sample_weight, batch_size: int):
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.batch_size = batch_size
+        self.dense = not sparse.issparse(X)
+        if self.dense:
+            self.X_buf = np.empty((batch_size, X.shape[1]), X.dtype)
+        self.Y_buf = np.empty((batch_size, Y.shape[1]), Y.dtype)
+
+    def __iter__(self):
+        raise TypeError("use epoch(order)")
+
+    def epoch(self, order):
+        """Yield the batches of one epoch; ``order`` is a permutation or None."""
+        n, bs = self.X.shape[0], self.batch_size
+        sw = self.sample_weight
+        for start in range(0, n, bs):
+            stop = min(start + bs, n)
+            if order is None:  # views, no copy
+                rows = slice(start, stop)
+                yield self.X[rows], self.Y[rows], None if sw is None else sw[rows]
+                continue
+            idx = order[start:stop]
+            k = stop - start
+            if self.dense:
+                Xb = np.take(self.X, idx, axis=0, out=self.X_buf[:k])
+            else:
+                Xb = self.X[idx]
+            Yb = np.take(self.Y, idx, axis=0, out=self.Y_buf[:k])
+            yield Xb, Yb, None if sw is None else sw[idx]
+
+
+def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> None:
+    """Run ``max_iter`` epochs (one for ``partial_fit``) of minibatch training.
+
+    ``validation`` is ``None`` or ``(X_val, Y_val, y_val, sw_val)`` for early
+    stopping.
+    """
+    params = est.coefs_ + est.intercepts_
+    optimizer = getattr(est, "_optimizer", None)
+    if optimizer is None or optimizer.solver != est.solver or not optimizer.matches(params):
+        optimizer = make_optimizer(est.solver, params, est)
+        optimizer.solver = est.solver
+    else:
+        refresh_hyperparameters(optimizer, est)
+    est._optimizer = optimizer
+
+    n_samples = X.shape[0]
+    batch_size = resolve_batch_size(est.batch_size, n_samples)
+    units = [X.shape[1]] + [W.shape[1] for W in est.coefs_]
+    ws_full = Workspace.allocate(units, batch_size, X.dtype)
+    ws_short = ws_full.rows(n_samples % batch_size) if n_samples % batch_size else None
+    batches = _Batches(X, Y, sample_weight, batch_size)
+    S_total = n_samples if sample_weight is None else float(sample_weight.sum())
+    rng = est._random_state
+    out_act, act, alpha = est.out_activation_, est.activation, est.alpha
+
+    epochs = 1 if incremental else est.max_iter
+    bar = progress(epochs, est.verbose, desc="skmlp")
+    stopped = False
+    for _ in range(epochs):
+        order = rng.permutation(n_samples) if est.shuffle else None
+        accumulated = 0.0
+        for Xb, Yb, swb in batches.epoch(order):
+            S_b = Xb.shape[0] if swb is None else float(swb.sum())
+            if S_b == 0:
+                continue  # every weight in this batch is zero: nothing to learn
+            ws = ws_full if Xb.shape[0] == batch_size else ws_short
+            forward(Xb, est.coefs_, est.intercepts_, act, out_act, ws)
+            J = loss(ws.Z_out, Yb, out_act, est.coefs_, alpha, swb)
+            if not math.isfinite(J):
+                raise diverged_error(est, f"in epoch {est.n_iter_ + 1}")
+            dW, db = backward(Yb, est.coefs_, act, alpha, swb, ws)
+            optimizer.update(params, dW + db)
+            accumulated += J * S_b
+
+        est.n_iter_ += 1
+        est.t_ += n_samples
+        est.loss_ = accumulated / S_total
+        est.loss_curve_.append(est.loss_)
+        message = f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}"
+        if validation is not None:
+            score, val_loss = _validate(est, validation)
+            est.validation_scores_.append(score)
+            est.validation_loss_curve_.append(val_loss)
+            message += f", validation score = {score:.6f}"
+        bar.step(message)
+
+        if _no_improvement(est, validation is not None):
+            stopped = optimizer.trigger_stopping(
+                _stall_message(est, validation is not None), est.verbose
+            )
+            if stopped:
+                break
+            est._no_improvement_count = 0
+        if incremental:
+            break
+        optimizer.iteration_ends(est.t_)
+    bar.close()
+
+    if validation is not None:
+        # Early stopping keeps the weights that scored best on held-out data.
+        est.coefs_ = est._best_coefs
+        est.intercepts_ = est._best_intercepts
+        del est._best_coefs, est._best_intercepts
+
+    if not incremental and not stopped and est.n_iter_ == est.max_iter:
+        warnings.warn(
+            f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) reached and "
+            "the optimization hasn't converged yet.",
+            ConvergenceWarning,
+        )
+
+
+def _validate(est, validation) -> tuple[float, float]:
+    X_val, Y_val, y_val, sw_val = validation
+    Z_out = est._logits(X_val)
+    val_loss = loss(Z_out, Y_val, est.out_activation_, est.coefs_, est.alpha, sw_val)
+    if est.scoring == "loss":
+        score = -val_loss
+    elif est.scoring is None:
+        score = est.score(X_val, y_val, sample_weight=sw_val)
+    else:
+        score = est._scorer(est, X_val, y_val, sample_weight=sw_val)
+    return float(score), float(val_loss)
+
+
+def _no_improvement(est, on_validation: bool) -> bool:
+    """Update the stall counter; True once it exceeds ``n_iter_no_change``."""
+    if on_validation:
+        last = est.validation_scores_[-1]
+        if last < est.best_validation_score_ + est.tol:
+            est._no_improvement_count += 1
+        else:
+            est._no_improvement_count = 0
+        if last >= est.best_validation_score_:  # on ties, the later weights
+            est.best_validation_score_ = last
+            est._best_coefs = [W.copy() for W in est.coefs_]
+            est._best_intercepts = [b.copy() for b in est.intercepts_]
+    else:
+        last = est.loss_curve_[-1]
+        if est.best_loss_ is None:  # after an early-stopping fit, in partial_fit
+            est.best_loss_ = np.inf
+        if last > est.best_loss_ - est.tol:
+            est._no_improvement_count += 1
+        else:
+            est._no_improvement_count = 0
+        if last < est.best_loss_:
+            est.best_loss_ = last
+    return est._no_improvement_count > est.n_iter_no_change
+
+
+def _stall_message(est, on_validation: bool) -> str:
+    what = "Validation score" if on_validation else "Training loss"
+    return (
+        f"{what} did not improve more than tol={est.tol} for "
+        f"{est.n_iter_no_change} consecutive epochs."
+    )
+
+
+def fit_lbfgs(est, X, Y, sample_weight) -> None:
+    """Minimise J over all the data at once with scipy's L-BFGS-B.
+
+    scipy works on one float64 vector; the loss and gradients are computed in
+    the data's dtype on the same code as the stochastic solvers, and the
+    weights are stored back in that dtype.
+    """
+    shapes = [W.shape for W in est.coefs_] + [b.shape for b in est.intercepts_]
+    sizes = [math.prod(s) for s in shapes]
+    offsets = np.cumsum([0] + sizes)
+    dtype = X.dtype
+    units = [X.shape[1]] + [W.shape[1] for W in est.coefs_]
+    ws = Workspace.allocate(units, X.shape[0], dtype)
+    n_layers = len(est.coefs_)
+
+    def unpack(theta):
+        arrays = [
+            theta[a:b].reshape(shape).astype(dtype)
+            for a, b, shape in zip(offsets[:-1], offsets[1:], shapes)
+        ]
+        return arrays[:n_layers], arrays[n_layers:]
+
+    def objective(theta):
+        coefs, intercepts = unpack(theta)
+        J, dW, db = loss_and_gradients(
+            X,
+            Y,
+            coefs,
+            intercepts,
+            est.activation,
+            est.out_activation_,
+            est.alpha,
+            sample_weight,
+            ws,
+        )
+        grad = np.concatenate([g.ravel() for g in dW + db]).astype(np.float64)
+        if not (math.isfinite(J) and np.isfinite(grad).all()):
+            raise diverged_error(est, "during L-BFGS")
+        return J, grad
+
+    curve = []
+    theta0 = np.concatenate([p.ravel() for p in est.coefs_ + est.intercepts_])
+    result = scipy.optimize.minimize(
+        objective,
+        theta0.astype(np.float64),
+        jac=True,
+        method="L-BFGS-B",
+        callback=lambda intermediate_result: curve.append(float(intermediate_result.fun)),
+        options={
+            "maxfun": est.max_fun,
+            "maxiter": est.max_iter,
+            "gtol": est.tol,
+            "iprint": 99 if est.verbose else -1,
+        },
+    )
+    est.coefs_, est.intercepts_ = unpack(result.x)
+    est.n_iter_ = int(result.nit)
+    est.loss_ = float(result.fun)
+    est.loss_curve_ = curve
+    est.t_ += X.shape[0]
+    if result.status != 0:
+        message = result.message
+        if isinstance(message, bytes):
+            message = message.decode()
+        warnings.warn(
+            f"lbfgs failed to converge after {result.nit} iterations "
+            f"(status={result.status}): {message}. Increase max_iter (now "
+            f"{est.max_iter}) or max_fun (now {est.max_fun}), or scale the data.",
+            ConvergenceWarning,
+        )
