@@ -123,6 +123,7 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
 
         est.n_iter_ += 1
         est.t_ += n_samples
+        optimizer.iteration_ends(est.t_)  # the "invscaling" schedule steps per epoch
         est.loss_ = accumulated / S_total
         est.loss_curve_.append(est.loss_)
         message = f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}"
@@ -142,7 +143,6 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
             est._no_improvement_count = 0
         if incremental:
             break
-        optimizer.iteration_ends(est.t_)
     bar.close()
 
     if validation is not None:
@@ -246,19 +246,19 @@ def fit_lbfgs(est, X, Y, sample_weight) -> None:
         return J, grad
 
     curve = []
+
+    def record(intermediate_result):
+        curve.append(float(intermediate_result.fun))
+        if est.verbose:
+            print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
     theta0 = np.concatenate([p.ravel() for p in est.coefs_ + est.intercepts_])
     result = scipy.optimize.minimize(
         objective,
         theta0.astype(np.float64),
         jac=True,
         method="L-BFGS-B",
-        callback=lambda intermediate_result: curve.append(float(intermediate_result.fun)),
-        options={
-            "maxfun": est.max_fun,
-            "maxiter": est.max_iter,
-            "gtol": est.tol,
-            "iprint": 99 if est.verbose else -1,
-        },
+        callback=record,
+        options={"maxfun": est.max_fun, "maxiter": est.max_iter, "gtol": est.tol},
     )
     est.coefs_, est.intercepts_ = unpack(result.x)
     est.n_iter_ = int(result.nit)
