@@ -422,6 +422,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             self.__dict__.update(snapshot)
 
     def _fit_unsafe(self, X, y, sample_weight, classes, incremental, fitted):
+        self._hidden_sizes()  # checks each entry before any work
         first_pass = not fitted or not (self.warm_start or incremental)
         if incremental and not fitted and classes is None and not _is_multilabel(y):
             raise ValueError(
@@ -519,7 +520,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         return self._label_binarizer.transform(y)
 
     def _initialize(self, n_features, n_outputs, dtype):
-        hidden = list(np.atleast_1d(self.hidden_layer_sizes).astype(int))
+        hidden = self._hidden_sizes()
         self.n_outputs_ = n_outputs
         self.n_layers_ = len(hidden) + 2
         multiclass = n_outputs > 1 and not self._multilabel
@@ -544,8 +545,19 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self.best_validation_score_ = None
         self.__dict__.pop("_optimizer", None)
 
+    def _hidden_sizes(self) -> list[int]:
+        sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes, dtype=object))
+        if sizes.ndim != 1 or not all(
+            isinstance(u, Integral) and not isinstance(u, bool) and u > 0 for u in sizes
+        ):
+            raise ValueError(
+                "hidden_layer_sizes must be a positive int or a sequence of positive "
+                f"ints, e.g. (100,) or (64, 32); got {self.hidden_layer_sizes!r}."
+            )
+        return [int(u) for u in sizes]
+
     def _check_architecture(self, n_features, n_outputs):
-        hidden = list(np.atleast_1d(self.hidden_layer_sizes).astype(int))
+        hidden = self._hidden_sizes()
         fitted = [W.shape[1] for W in self.coefs_[:-1]]
         if hidden != fitted:
             raise ValueError(

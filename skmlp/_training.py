@@ -105,7 +105,8 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
     epochs = 1 if incremental else est.max_iter
     bar = progress(epochs, est.verbose, desc="skmlp")
     stopped = False
-    for _ in range(epochs):
+    last_batch = None
+    for epochs_run in range(1, epochs + 1):
         order = rng.permutation(n_samples) if est.shuffle else None
         accumulated = 0.0
         for Xb, Yb, swb in batches.epoch(order):
@@ -120,6 +121,7 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
             dW, db = backward(Yb, est.coefs_, act, alpha, swb, ws)
             optimizer.update(params, dW + db)
             accumulated += J * S_b
+            last_batch = (Xb, Yb, swb, ws)
 
         est.n_iter_ += 1
         est.t_ += n_samples
@@ -144,6 +146,7 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
         if incremental:
             break
     bar.close()
+    _check_last_update(est, last_batch)
 
     if validation is not None:
         # Early stopping keeps the weights that scored best on held-out data.
@@ -151,12 +154,27 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
         est.intercepts_ = est._best_intercepts
         del est._best_coefs, est._best_intercepts
 
-    if not incremental and not stopped and est.n_iter_ == est.max_iter:
+    if not incremental and not stopped and epochs_run == est.max_iter:
         warnings.warn(
             f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) reached and "
             "the optimization hasn't converged yet.",
             ConvergenceWarning,
         )
+
+
+def _check_last_update(est, last_batch) -> None:
+    """Raise if the final update made the weights diverge.
+
+    Each batch's loss is checked before its update; this checks the weights
+    that the last update left, on the last batch (whose buffers are reused).
+    """
+    if last_batch is None:
+        return
+    Xb, Yb, swb, ws = last_batch  # still in its buffers: it was the last one
+    forward(Xb, est.coefs_, est.intercepts_, est.activation, est.out_activation_, ws)
+    J = loss(ws.Z_out, Yb, est.out_activation_, est.coefs_, est.alpha, swb)
+    if not math.isfinite(J):
+        raise diverged_error(est, "after the last update")
 
 
 def _validate(est, validation) -> tuple[float, float]:

@@ -1,0 +1,18 @@
+"""scikit-learn's estimator checks, over the main configurations of MLPClassifier."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skmlp import MLPClassifier
+
+CONFIGURATIONS = [
+    MLPClassifier(max_iter=100),
+    MLPClassifier(max_iter=100, output_activation="softmax"),
+    MLPClassifier(max_iter=100, solver="sgd"),
+    MLPClassifier(max_iter=100, hidden_layer_sizes=(10, 10), activation="tanh"),
+    MLPClassifier(max_iter=100, solver="lbfgs"),
+]
+
+
+@parametrize_with_checks(CONFIGURATIONS)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
