@@ -106,7 +106,9 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
     bar = progress(epochs, est.verbose, desc="skmlp")
     stopped = False
     last_batch = None
-    for epochs_run in range(1, epochs + 1):
+    epochs_run = 0
+    for _ in range(epochs):
+        epochs_run += 1
         order = rng.permutation(n_samples) if est.shuffle else None
         accumulated = 0.0
         for Xb, Yb, swb in batches.epoch(order):
@@ -269,6 +271,7 @@ def fit_lbfgs(est, X, Y, sample_weight) -> None:
         curve.append(float(intermediate_result.fun))
         if est.verbose:
             print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
+
     theta0 = np.concatenate([p.ravel() for p in est.coefs_ + est.intercepts_])
     result = scipy.optimize.minimize(
         objective,
