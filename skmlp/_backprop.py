@@ -134,6 +134,19 @@ def cross_entropy(Z_out: Array, Y: Array, out_activation: str) -> Array:
     return logsumexp_rows(Z_out)[:, 0] * Y.sum(axis=1) - (Y * Z_out).sum(axis=1)
 
 
+def data_loss(Z_out: Array, Y: Array, out_activation: str, sample_weight: Array | None) -> float:
+    """Weighted sum over samples of the cross-entropy: ``sum_i s_i CE_i``."""
+    ce = cross_entropy(Z_out, Y, out_activation)
+    return float(ce.sum() if sample_weight is None else ce @ sample_weight)
+
+
+def l2_penalty(coefs: list, alpha: float) -> float:
+    """``alpha / 2 * sum_l ||W[l]||^2`` (biases are not penalised)."""
+    if not alpha:
+        return 0.0
+    return 0.5 * alpha * sum(float(np.vdot(W, W)) for W in coefs)
+
+
 def loss(
     Z_out: Array,
     Y: Array,
@@ -142,16 +155,9 @@ def loss(
     alpha: float,
     sample_weight: Array | None,
 ) -> float:
-    """J: weighted mean of the cross-entropy plus ``alpha / (2 S) sum ||W||^2``."""
-    ce = cross_entropy(Z_out, Y, out_activation)
-    if sample_weight is None:
-        S = ce.shape[0]
-        data_term = float(ce.sum())
-    else:
-        S = float(sample_weight.sum())
-        data_term = float(ce @ sample_weight)
-    penalty = sum(float(np.vdot(W, W)) for W in coefs)
-    return (data_term + 0.5 * alpha * penalty) / S
+    """J = (sum_i s_i CE_i + alpha / 2 sum ||W||^2) / S, with S = sum_i s_i."""
+    S = Z_out.shape[0] if sample_weight is None else float(sample_weight.sum())
+    return (data_loss(Z_out, Y, out_activation, sample_weight) + l2_penalty(coefs, alpha)) / S
 
 
 def backward(

@@ -15,7 +15,7 @@ import scipy.optimize
 from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
 
-from ._backprop import Workspace, backward, forward, loss, loss_and_gradients
+from ._backprop import Workspace, backward, data_loss, forward, l2_penalty, loss, loss_and_gradients
 from ._optimizers import make_optimizer, refresh_hyperparameters
 from ._progress import progress
 
@@ -111,24 +111,31 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
         epochs_run += 1
         order = rng.permutation(n_samples) if est.shuffle else None
         accumulated = 0.0
+        n_steps = 0
         for Xb, Yb, swb in batches.epoch(order):
             S_b = Xb.shape[0] if swb is None else float(swb.sum())
             if S_b == 0:
                 continue  # every weight in this batch is zero: nothing to learn
             ws = ws_full if Xb.shape[0] == batch_size else ws_short
             forward(Xb, est.coefs_, est.intercepts_, act, out_act, ws)
-            J = loss(ws.Z_out, Yb, out_act, est.coefs_, alpha, swb)
-            if not math.isfinite(J):
+            # The batch's J is (data + penalty) / S_b; the epoch's loss weighs each
+            # batch by S_b, so only the data term is summed here and the penalty
+            # is added once per epoch below.
+            data_term = data_loss(ws.Z_out, Yb, out_act, swb)
+            if not math.isfinite(data_term):
                 raise diverged_error(est, f"in epoch {est.n_iter_ + 1}")
             dW, db = backward(Yb, est.coefs_, act, alpha, swb, ws)
             optimizer.update(params, dW + db)
-            accumulated += J * S_b
+            accumulated += data_term
+            n_steps += 1
             last_batch = (Xb, Yb, swb, ws)
 
         est.n_iter_ += 1
         est.t_ += n_samples
         optimizer.iteration_ends(est.t_)  # the "invscaling" schedule steps per epoch
-        est.loss_ = accumulated / S_total
+        # Mean over the epoch's batches of J_batch weighted by S_b, with the
+        # penalty taken at the epoch's final weights.
+        est.loss_ = (accumulated + n_steps * l2_penalty(est.coefs_, alpha)) / S_total
         est.loss_curve_.append(est.loss_)
         message = f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}"
         if validation is not None:
