@@ -190,7 +190,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during fit, when X has string column names.
 
     n_iter_ : int
@@ -207,7 +207,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
     See Also
     --------
-    sklearn.neural_network.MLPClassifier : scikit-learn's multilayer perceptron.
+    sklearn.neural_network.MLPClassifier : The multilayer perceptron of scikit-learn.
 
     Notes
     -----

@@ -21,7 +21,7 @@ def load_mnist(path=None, *, dtype=np.float64):
         ``sklearn.datasets.fetch_openml("mnist_784")`` downloads the data
         (split 60,000 / 10,000 as usual).
     dtype : numpy dtype, default=np.float64
-        dtype of the returned X arrays.
+        The dtype of the returned X arrays.
 
     Returns
     -------
