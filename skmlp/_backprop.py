@@ -28,6 +28,7 @@ The gradients, vectorised over the batch (the seed's sections 6 to 8)::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,38 +40,61 @@ from ._activations import ACTIVATIONS, DERIVATIVES, logsumexp_rows
 Array = NDArray[np.floating]
 
 
+def parameter_shapes(layer_units: list[int]) -> list[tuple]:
+    """Shapes of ``W[1..L]`` then ``b[1..L]`` for these layer sizes."""
+    pairs = list(zip(layer_units[:-1], layer_units[1:]))
+    return [(fan_in, fan_out) for fan_in, fan_out in pairs] + [(fan_out,) for _, fan_out in pairs]
+
+
+def split_flat(flat: Array, shapes: list[tuple]) -> list:
+    """Views of one flat vector, one per shape, in order."""
+    views, start = [], 0
+    for shape in shapes:
+        size = math.prod(shape)
+        views.append(flat[start : start + size].reshape(shape))
+        start += size
+    return views
+
+
 @dataclass
 class Workspace:
     """Arrays for one minibatch, allocated once per fit and reused.
 
     ``A[l]`` holds layer ``l``'s activations (``A[0]`` is set to the batch's
     ``X`` by :func:`forward`), ``Z_out`` the output logits, ``dA[l]`` the
-    hidden errors, ``dW``/``db`` the gradients (shaped like the parameters).
-    The output buffer ``A[-1]`` is overwritten by ``delta_out`` in
-    :func:`backward`.
+    hidden errors. ``dW``/``db`` are the gradients, shaped like the
+    parameters and stored as views of one flat vector ``grad`` (so that an
+    optimizer updates every parameter in one pass). ``decay[l]`` is scratch
+    for the L2 term. The output buffer ``A[-1]`` is overwritten by
+    ``delta_out`` in :func:`backward`.
     """
 
     A: list
     Z_out: Array
     dA: list
+    grad: Array
     dW: list
     db: list
+    decay: list
 
     @classmethod
     def allocate(cls, layer_units: list[int], n_rows: int, dtype) -> Workspace:
         hidden = layer_units[1:-1]
         n_out = layer_units[-1]
+        n_layers = len(layer_units) - 1
+        shapes = parameter_shapes(layer_units)
+        grad = np.empty(sum(math.prod(shape) for shape in shapes), dtype)
+        views = split_flat(grad, shapes)
         return cls(
             A=[None]
             + [np.empty((n_rows, u), dtype) for u in hidden]
             + [np.empty((n_rows, n_out), dtype)],
             Z_out=np.empty((n_rows, n_out), dtype),
             dA=[None] + [np.empty((n_rows, u), dtype) for u in hidden],
-            dW=[
-                np.empty((fan_in, fan_out), dtype)
-                for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:])
-            ],
-            db=[np.empty(fan_out, dtype) for fan_out in layer_units[1:]],
+            grad=grad,
+            dW=views[:n_layers],
+            db=views[n_layers:],
+            decay=[np.empty(shape, dtype) for shape in shapes[:n_layers]],
         )
 
     def rows(self, n: int) -> Workspace:
@@ -79,8 +103,10 @@ class Workspace:
             A=[None] + [a[:n] for a in self.A[1:]],
             Z_out=self.Z_out[:n],
             dA=[None] + [d[:n] for d in self.dA[1:]],
+            grad=self.grad,
             dW=self.dW,
             db=self.db,
+            decay=self.decay,
         )
 
 
@@ -191,8 +217,8 @@ def backward(
         A_prev = ws.A[l - 1]  # (n, units_{l-1})
         # dW[l] = A[l-1]^T delta[l]: the seed's (A^h)^T delta, summed over samples.
         _matmul_into(A_prev.T, delta, out=ws.dW[l - 1])  # (units_{l-1}, units_l)
-        if alpha:
-            ws.dW[l - 1] += (alpha / S) * W  # d/dW of alpha / (2S) ||W||^2
+        if alpha:  # + d/dW of alpha / (2S) ||W||^2
+            ws.dW[l - 1] += np.multiply(W, alpha / S, out=ws.decay[l - 1])
         # db[l] = sum_i delta[l]_i: the bias input a_0 = 1 (seed, section 8).
         np.sum(delta, axis=0, out=ws.db[l - 1])  # (units_l,)
         if l > 1:

@@ -216,10 +216,17 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     the number of samples, scaled as scikit-learn scales it so that learning
     rates carry over. float32 input is trained and predicted in float32.
 
+    The weights start uniform in ``(-r, r)`` with
+    ``r = sqrt(6 / (fan_in + fan_out))`` (Glorot and Bengio, 2010), four times
+    that for sigmoid units (Bengio, 2012).
+
     References
     ----------
     Glorot, X. and Bengio, Y. (2010). Understanding the difficulty of training
     deep feedforward neural networks. AISTATS.
+
+    Bengio, Y. (2012). Practical recommendations for gradient-based training of
+    deep architectures. arXiv:1206.5533.
 
     Kingma, D. P. and Ba, J. (2014). Adam: A method for stochastic
     optimization. arXiv:1412.6980.
@@ -526,12 +533,13 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         multiclass = n_outputs > 1 and not self._multilabel
         self.out_activation_ = self.output_activation if multiclass else "logistic"
         units = [n_features] + hidden + [n_outputs]
-        # Glorot & Bengio (2010) uniform initialisation; their bound for the
-        # sigmoid uses a factor 2 instead of 6.
-        factor = 2.0 if self.activation == "logistic" else 6.0
+        # Glorot & Bengio (2010) uniform initialisation, U(-r, r) with
+        # r = sqrt(6 / (fan_in + fan_out)); for sigmoid units r is 4 times
+        # larger, making up for the sigmoid's slope of 1/4 at 0 (Bengio, 2012).
+        gain = 4.0 if self.activation == "logistic" else 1.0
         self.coefs_, self.intercepts_ = [], []
         for fan_in, fan_out in zip(units[:-1], units[1:]):
-            bound = np.sqrt(factor / (fan_in + fan_out))
+            bound = gain * np.sqrt(6.0 / (fan_in + fan_out))
             rng = self._random_state
             self.coefs_.append(rng.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype))
             self.intercepts_.append(rng.uniform(-bound, bound, fan_out).astype(dtype))

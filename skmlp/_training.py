@@ -15,9 +15,30 @@ import scipy.optimize
 from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
 
-from ._backprop import Workspace, backward, data_loss, forward, l2_penalty, loss, loss_and_gradients
+from ._backprop import (
+    Workspace,
+    backward,
+    data_loss,
+    forward,
+    l2_penalty,
+    loss,
+    loss_and_gradients,
+    split_flat,
+)
 from ._optimizers import make_optimizer, refresh_hyperparameters
 from ._progress import progress
+
+
+def _flatten_parameters(est) -> np.ndarray:
+    """Store ``coefs_`` and ``intercepts_`` as views of one flat vector, returned.
+
+    The optimizer then updates all the parameters with one pass per operation.
+    """
+    params = est.coefs_ + est.intercepts_
+    flat = np.concatenate([p.ravel() for p in params])
+    views = split_flat(flat, [p.shape for p in params])
+    est.coefs_, est.intercepts_ = views[: len(est.coefs_)], views[len(est.coefs_) :]
+    return flat
 
 
 def resolve_batch_size(batch_size, n_samples: int) -> int:
@@ -69,11 +90,13 @@ class _Batches:
                 continue
             idx = order[start:stop]
             k = stop - start
+            # The indices come from a permutation, so they are valid: mode="clip"
+            # skips numpy's bounds checking and its buffered copy.
             if self.dense:
-                Xb = np.take(self.X, idx, axis=0, out=self.X_buf[:k])
+                Xb = np.take(self.X, idx, axis=0, out=self.X_buf[:k], mode="clip")
             else:
                 Xb = self.X[idx]
-            Yb = np.take(self.Y, idx, axis=0, out=self.Y_buf[:k])
+            Yb = np.take(self.Y, idx, axis=0, out=self.Y_buf[:k], mode="clip")
             yield Xb, Yb, None if sw is None else sw[idx]
 
 
@@ -83,7 +106,8 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
     ``validation`` is ``None`` or ``(X_val, Y_val, y_val, sw_val)`` for early
     stopping.
     """
-    params = est.coefs_ + est.intercepts_
+    flat = _flatten_parameters(est)
+    params = [flat]
     optimizer = getattr(est, "_optimizer", None)
     if optimizer is None or optimizer.solver != est.solver or not optimizer.matches(params):
         optimizer = make_optimizer(est.solver, params, est)
@@ -124,8 +148,8 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
             data_term = data_loss(ws.Z_out, Yb, out_act, swb)
             if not math.isfinite(data_term):
                 raise diverged_error(est, f"in epoch {est.n_iter_ + 1}")
-            dW, db = backward(Yb, est.coefs_, act, alpha, swb, ws)
-            optimizer.update(params, dW + db)
+            backward(Yb, est.coefs_, act, alpha, swb, ws)  # fills ws.grad = (dW, db)
+            optimizer.update(params, [ws.grad])
             accumulated += data_term
             n_steps += 1
             last_batch = (Xb, Yb, swb, ws)
@@ -239,35 +263,22 @@ def fit_lbfgs(est, X, Y, sample_weight) -> None:
     the data's dtype on the same code as the stochastic solvers, and the
     weights are stored back in that dtype.
     """
-    shapes = [W.shape for W in est.coefs_] + [b.shape for b in est.intercepts_]
-    sizes = [math.prod(s) for s in shapes]
-    offsets = np.cumsum([0] + sizes)
-    dtype = X.dtype
-    units = [X.shape[1]] + [W.shape[1] for W in est.coefs_]
-    ws = Workspace.allocate(units, X.shape[0], dtype)
     n_layers = len(est.coefs_)
+    shapes = [p.shape for p in est.coefs_ + est.intercepts_]
+    units = [X.shape[1]] + [W.shape[1] for W in est.coefs_]
+    ws = Workspace.allocate(units, X.shape[0], X.dtype)
 
     def unpack(theta):
-        arrays = [
-            theta[a:b].reshape(shape).astype(dtype)
-            for a, b, shape in zip(offsets[:-1], offsets[1:], shapes)
-        ]
-        return arrays[:n_layers], arrays[n_layers:]
+        params = split_flat(theta.astype(X.dtype), shapes)
+        return params[:n_layers], params[n_layers:]
 
     def objective(theta):
         coefs, intercepts = unpack(theta)
-        J, dW, db = loss_and_gradients(
-            X,
-            Y,
-            coefs,
-            intercepts,
-            est.activation,
-            est.out_activation_,
-            est.alpha,
-            sample_weight,
-            ws,
-        )
-        grad = np.concatenate([g.ravel() for g in dW + db]).astype(np.float64)
+        J, _, _ = loss_and_gradients(
+            X, Y, coefs, intercepts, est.activation, est.out_activation_,
+            est.alpha, sample_weight, ws,
+        )  # fmt: skip
+        grad = ws.grad.astype(np.float64)  # (dW, db) as one vector
         if not (math.isfinite(J) and np.isfinite(grad).all()):
             raise diverged_error(est, "during L-BFGS")
         return J, grad
@@ -282,7 +293,7 @@ def fit_lbfgs(est, X, Y, sample_weight) -> None:
     theta0 = np.concatenate([p.ravel() for p in est.coefs_ + est.intercepts_])
     result = scipy.optimize.minimize(
         objective,
-        theta0.astype(np.float64),
+        theta0.astype(np.float64),  # scipy's L-BFGS-B works in float64
         jac=True,
         method="L-BFGS-B",
         callback=record,
