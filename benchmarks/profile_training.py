@@ -1,0 +1,150 @@
+"""Where does one skmlp epoch spend its time? Phase timings and line profiles.
+
+Fits ``skmlp.MLPClassifier`` on the data of ``bench_training.py`` for one of its
+configurations and reports
+
+* the seconds per epoch spent in each phase of ``fit_stochastic`` (forward,
+  loss, backward, optimizer update; the rest is batch gathering, shuffling and
+  the loop), measured by wrapping those functions;
+* the bare-products floor of ``bench_training.py`` for comparison;
+* with ``--lines`` and the ``line_profiler`` package installed, a line-by-line
+  profile of those functions.
+
+Examples
+--------
+::
+
+    python benchmarks/profile_training.py --mnist path/to/mnist.npz --config 1
+    python benchmarks/profile_training.py --quick --config 2 --lines
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_training as bench  # noqa: E402
+
+from skmlp import _backprop, _optimizers, _training  # noqa: E402
+
+
+@contextlib.contextmanager
+def timed_phases(totals: dict):
+    """Wrap the phases of ``fit_stochastic`` so that their time adds up in ``totals``."""
+
+    def timer(name, func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                totals[name] += time.perf_counter() - start
+
+        return wrapper
+
+    patched = [(_training, name) for name in ("forward", "loss", "backward")] + [
+        (cls, "update") for cls in (_optimizers.SGDOptimizer, _optimizers.AdamOptimizer)
+    ]
+    originals = [(owner, name, getattr(owner, name)) for owner, name in patched]
+    for owner, name, func in originals:
+        label = "optimizer.update" if name == "update" else name
+        setattr(owner, name, timer(label, func))
+    try:
+        yield totals
+    finally:
+        for owner, name, func in originals:
+            setattr(owner, name, func)
+
+
+def phase_report(config, X, y, epochs: int) -> str:
+    """Seconds per epoch of each phase of one skmlp fit, next to the floor."""
+    X = X.astype(config.dtype)
+    est = bench.make_estimators(config, epochs)["skmlp"]
+    totals = defaultdict(float)
+    with timed_phases(totals):
+        start = time.perf_counter()
+        bench.fit_quietly(est, X, y)
+        total = time.perf_counter() - start
+    units = [X.shape[1], *config.hidden, len(est.classes_)]
+    floor = bench.Floor(units, config.batch_size, config.dtype)
+    floor_s = bench.time_floor_epoch(floor, bench.batch_sizes(X.shape[0], config.batch_size), 3)
+    n = est.n_iter_
+    lines = [f"{config.name}: {total / n:.4f} s/epoch, floor {floor_s:.4f} s/epoch"]
+    accounted = 0.0
+    for name, seconds in sorted(totals.items(), key=lambda kv: -kv[1]):
+        accounted += seconds
+        lines.append(f"  {name:<18} {seconds / n:.4f} s/epoch  {100 * seconds / total:5.1f}%")
+    rest = total - accounted
+    lines.append(f"  {'rest of the loop':<18} {rest / n:.4f} s/epoch  {100 * rest / total:5.1f}%")
+    return "\n".join(lines)
+
+
+def line_report(config, X, y, epochs: int) -> str:
+    """Line-by-line profile of the training functions (needs ``line_profiler``)."""
+    import io
+
+    from line_profiler import LineProfiler
+
+    from skmlp import _activations
+
+    profiler = LineProfiler()
+    for func in (
+        _training.fit_stochastic,
+        _training._Batches.epoch,
+        _backprop.forward,
+        _backprop.loss,
+        _backprop.cross_entropy,
+        _backprop.backward,
+        _optimizers.SGDOptimizer.update,
+        _optimizers.AdamOptimizer.update,
+        _activations.inplace_logistic_derivative,
+        _activations.inplace_relu_derivative,
+        _activations.inplace_softmax,
+        _activations.logsumexp_rows,
+    ):
+        profiler.add_function(func)
+    X = X.astype(config.dtype)
+    est = bench.make_estimators(config, epochs)["skmlp"]
+    profiler.runcall(bench.fit_quietly, est, X, y)
+    out = io.StringIO()
+    profiler.print_stats(stream=out, output_unit=1e-3, stripzeros=True)
+    return out.getvalue()
+
+
+def main(argv=None) -> int:
+    """Profile the chosen configurations; return the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mnist", metavar="PATH", default=None)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--config", default="1,2", help="config ids, e.g. '1,2'")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--lines", action="store_true", help="also profile line by line")
+    parser.add_argument("--blas-threads", type=int, default=None, metavar="N")
+    args = parser.parse_args(argv)
+    args.n_train, args.n_predict = (2000, 10) if args.quick else (20000, 10)
+    try:
+        X, y, _ = bench.load_data(args)
+    except bench.DataError as exc:
+        print(f"error: cannot load MNIST: {exc}", file=sys.stderr)
+        return 2
+    with bench.blas_threads(args.blas_threads):
+        bench.warm_up_blas()
+        for config in bench.selected_configs(args.config):
+            if config.task != "fit":
+                continue
+            print(phase_report(config, X, y, args.epochs))
+            if args.lines:
+                print(line_report(config, X, y, args.epochs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

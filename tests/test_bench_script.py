@@ -1,0 +1,79 @@
+"""Keep benchmarks/bench_training.py working: a smoke run with ``--quick``."""
+
+import importlib.util
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_training.py"
+
+
+def _config_names():
+    spec = importlib.util.spec_from_file_location("bench_training", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return [config.name for config in module.CONFIGS]
+
+
+def _run(*args, timeout=120):
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    output = tmp_path_factory.mktemp("bench") / "results" / "bench.json"
+    proc = _run("--quick", "--repeats", "1", "--n-train", "1000", "--output", str(output))
+    return proc, output
+
+
+def test_help():
+    proc = _run("--help")
+    assert proc.returncode == 0
+    assert "--mnist" in proc.stdout and "--quick" in proc.stdout
+
+
+def test_quick_run_writes_every_config(quick_run):
+    proc, output = quick_run
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(output.read_text())
+    names = [row["config"]["name"] for row in report["results"]]
+    assert names == _config_names()
+    for row in report["results"]:
+        timings = list(row["median_s"].values()) + [
+            t for lib in ("skmlp", "sklearn", "floor") for t in row["raw"][lib]
+        ]
+        assert all(math.isfinite(t) and t > 0 for t in timings), row
+        assert all(math.isfinite(m) for m in row["peak_mb"].values()), row
+        assert row["X_mb"] > 0
+        if row["config"]["task"] == "fit":
+            assert row["raw"]["n_iter"] == {"skmlp": 2, "sklearn": 2}
+    machine = report["machine"]
+    for key in ("platform", "cpu_count", "numpy", "scipy", "sklearn", "blas", "env"):
+        assert key in machine
+    assert "OPENBLAS_CORETYPE" in machine["env"]
+
+
+def test_quick_run_prints_table(quick_run):
+    proc, _ = quick_run
+    assert "| config | skmlp s/epoch | sklearn s/epoch | floor s/epoch |" in proc.stdout
+    for name in _config_names():
+        assert f"| {name}" in proc.stdout
+    assert "float32 vs float64" in proc.stdout
+
+
+def test_missing_mnist_is_a_clear_error(tmp_path):
+    proc = _run("--mnist", str(tmp_path / "missing.npz"), "--output", str(tmp_path / "o.json"))
+    assert proc.returncode != 0
+    assert "cannot load MNIST" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "o.json").exists()
