@@ -10,7 +10,6 @@ from scipy import sparse
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.metrics import check_scoring
-from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
@@ -23,6 +22,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._activations import ACTIVATIONS, log_logistic, log_softmax, logsumexp_rows
+from ._split import validation_split
 from ._training import fit_lbfgs, fit_stochastic
 from ._validation import check_sample_weight, class_weight_per_sample
 
@@ -480,9 +480,12 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             return
         validation = None
         if self.early_stopping and not incremental:
-            X, Y, sample_weight, validation = self._split_validation(X, Y, y, sample_weight)
+            X, Y, sample_weight, validation = validation_split(
+                X, Y, y, sample_weight, self.validation_fraction, self._random_state
+            )
             self.validation_scores_, self.validation_loss_curve_ = [], []
             self.best_validation_score_ = -np.inf
+            self._best_validation_loss = np.inf
             self.best_loss_ = None
             self._best_coefs = [W.copy() for W in self.coefs_]
             self._best_intercepts = [b.copy() for b in self.intercepts_]
@@ -533,8 +536,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         multiclass = n_outputs > 1 and not self._multilabel
         self.out_activation_ = self.output_activation if multiclass else "logistic"
         units = [n_features] + hidden + [n_outputs]
-        # Glorot & Bengio (2010) uniform initialisation, U(-r, r) with
-        # r = sqrt(6 / (fan_in + fan_out)); for sigmoid units r is 4 times
+        # Glorot & Bengio (2010) uniform initialisation U(-r, r) with
+        # r = sqrt(6 / (fan_in + fan_out)); for sigmoid networks r is 4 times
         # larger, making up for the sigmoid's slope of 1/4 at 0 (Bengio, 2012).
         gain = 4.0 if self.activation == "logistic" else 1.0
         self.coefs_, self.intercepts_ = [], []
@@ -573,42 +576,6 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                 f"{tuple(fitted)}; warm_start and partial_fit continue the same "
                 "network. Set warm_start=False to start afresh."
             )
-
-    def _split_validation(self, X, Y, y, sample_weight):
-        if sample_weight is not None and not sample_weight.all():
-            # Rows of weight zero count neither in training nor in validation:
-            # drop them before splitting, so they cannot take validation places.
-            keep = np.flatnonzero(sample_weight)
-            X, Y, y, sample_weight = X[keep], Y[keep], y[keep], sample_weight[keep]
-        n = X.shape[0]
-        n_val = int(np.ceil(self.validation_fraction * n))
-        if n_val >= n:
-            raise ValueError(
-                f"early_stopping=True cannot split {n} sample{'s' * (n != 1)} into "
-                f"training and validation data with validation_fraction="
-                f"{self.validation_fraction}: no sample would be left for training. "
-                "Lower validation_fraction, pass more data or set early_stopping=False."
-            )
-        # Stratify single-output targets when every class can be represented on
-        # both sides; tiny data sets fall back to a plain random split.
-        stratify = None
-        if y.ndim == 1:
-            _, counts = np.unique(y, return_counts=True)
-            if counts.min() >= 2 and min(n_val, n - n_val) >= len(counts):
-                stratify = y
-        idx_train, idx_val = train_test_split(
-            np.arange(n),
-            test_size=n_val,
-            random_state=self._random_state,
-            stratify=stratify,
-        )
-        sw = sample_weight
-
-        def take(a, rows):
-            return None if a is None else a[rows]
-
-        validation = (X[idx_val], Y[idx_val], y[idx_val], take(sw, idx_val))
-        return X[idx_train], Y[idx_train], take(sw, idx_train), validation
 
     # -------------------------------------------------------------- predict
     def _logits(self, X):

@@ -227,10 +227,16 @@ def _no_improvement(est, on_validation: bool) -> bool:
     """Update the stall counter; True once it exceeds ``n_iter_no_change``."""
     if on_validation:
         last = est.validation_scores_[-1]
-        if last < est.best_validation_score_ + est.tol:
-            est._no_improvement_count += 1
-        else:
-            est._no_improvement_count = 0
+        last_loss = est.validation_loss_curve_[-1]
+        # Progress: the score rose by tol, or it held its best while the
+        # validation loss fell by tol. A discrete score such as the accuracy
+        # can sit still for many epochs (a fresh network predicting one class)
+        # while the loss, and the model, improve.
+        progress = last >= est.best_validation_score_ + est.tol or (
+            last >= est.best_validation_score_ and last_loss <= est._best_validation_loss - est.tol
+        )
+        est._no_improvement_count = 0 if progress else est._no_improvement_count + 1
+        est._best_validation_loss = min(est._best_validation_loss, last_loss)
         if last >= est.best_validation_score_:  # on ties, the later weights
             est.best_validation_score_ = last
             est._best_coefs = [W.copy() for W in est.coefs_]

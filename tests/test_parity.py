@@ -17,7 +17,12 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
-from sklearn.datasets import load_iris, make_classification, make_multilabel_classification
+from sklearn.datasets import (
+    load_iris,
+    make_blobs,
+    make_classification,
+    make_multilabel_classification,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, log_loss
 from sklearn.neural_network import MLPClassifier as SkMLPClassifier
@@ -304,12 +309,17 @@ class Recorder:
         return accuracy_score(y, est.predict(X), sample_weight=sample_weight)
 
 
-def stopping_epoch(scores, tol, n_iter_no_change):
-    """The epoch at which the validation rule stops, from the score sequence."""
-    best, count = -np.inf, 0
-    for epoch, score in enumerate(scores, start=1):
-        count = count + 1 if score < best + tol else 0
-        best = max(best, score)
+def stopping_epoch(scores, losses, tol, n_iter_no_change):
+    """The epoch at which the validation rule stops, from the score and loss sequences.
+
+    Progress is a score up by tol, or the best score held while the validation
+    loss fell by tol below its minimum so far.
+    """
+    best, best_loss, count = -np.inf, np.inf, 0
+    for epoch, (score, val_loss) in enumerate(zip(scores, losses), start=1):
+        progress = score >= best + tol or (score >= best and val_loss <= best_loss - tol)
+        count = 0 if progress else count + 1
+        best, best_loss = max(best, score), min(best_loss, val_loss)
         if count > n_iter_no_change:
             return epoch
     return None
@@ -334,7 +344,9 @@ def test_early_stopping_scores_and_restored_weights(iris):
     clf = early(scoring=rec).fit(X, y)
     assert len(clf.validation_scores_) == clf.n_iter_ == len(rec.calls)
     assert clf.best_validation_score_ == max(clf.validation_scores_)
-    assert clf.n_iter_ == stopping_epoch(clf.validation_scores_, clf.tol, clf.n_iter_no_change)
+    assert clf.n_iter_ == stopping_epoch(
+        clf.validation_scores_, clf.validation_loss_curve_, clf.tol, clf.n_iter_no_change
+    )
     assert clf.best_loss_ is None
     # The held-out rows: ceil(0.2 * 150), the same on every epoch.
     X_val, y_val = rec.calls[0]["X"], rec.calls[0]["y"]
@@ -404,7 +416,7 @@ def test_early_stopping_loss_scoring(iris):
     assert_array_equal(clf.validation_scores_, -losses)
     assert clf.best_validation_score_ == -losses.min()
     # it stops on the validation loss, not on the training loss
-    assert clf.n_iter_ == stopping_epoch(-losses, clf.tol, clf.n_iter_no_change)
+    assert clf.n_iter_ == stopping_epoch(-losses, losses, clf.tol, clf.n_iter_no_change)
     assert clf.n_iter_ < clf.max_iter
     # Recompute the best epoch's validation loss from the restored model, on
     # the held-out rows (same random_state and data: same split).
@@ -649,3 +661,55 @@ def test_multilabel_partial_fit(solver):
     sk.partial_fit(X, Y, classes=np.arange(4))
     as_sklearn = clone(base).partial_fit(X, Y, classes=np.arange(4))
     assert as_sklearn.predict(X).shape == sk.predict(X).shape == Y.shape
+
+
+# --------------------------------------------------------------------------
+# The early-stopping split groups identical rows; a flat score defers to the loss
+# --------------------------------------------------------------------------
+def test_duplicate_rows_never_straddle_the_split():
+    rng = np.random.RandomState(0)
+    X_unique = rng.normal(size=(40, 3))
+    y_unique = rng.randint(0, 2, size=40)
+    copies = rng.randint(1, 4, size=40)
+    X, y = X_unique.repeat(copies, axis=0), y_unique.repeat(copies)
+    rec = Recorder()
+    early(scoring=rec, max_iter=3).fit(X, y)
+    X_val = rec.calls[0]["X"]
+    val_rows = {row.tobytes() for row in X_val}
+    # every copy of a held-out sample is held out: its count in validation
+    # equals its count in the data
+    for row, k in zip(X_unique, copies):
+        if row.tobytes() in val_rows:
+            assert (X_val == row).all(axis=1).sum() == k
+
+
+def test_integer_weights_split_like_repeated_rows():
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(60, 4))
+    y = rng.randint(0, 3, size=60)
+    sw = rng.randint(0, 4, size=60)
+    weighted, repeated = Recorder(), Recorder()
+    early(scoring=weighted, max_iter=2).fit(X, y, sample_weight=sw)
+    early(scoring=repeated, max_iter=2).fit(X.repeat(sw, axis=0), y.repeat(sw))
+    Xw, sww = weighted.calls[0]["X"], weighted.calls[0]["sw"]
+    Xr = repeated.calls[0]["X"]
+    # the same distinct samples are held out, with weight = number of copies
+    expanded = Xw.repeat(sww.astype(int), axis=0)
+    assert_array_equal(np.unique(expanded, axis=0), np.unique(Xr, axis=0))
+    assert expanded.shape == Xr.shape
+
+
+def test_flat_validation_accuracy_does_not_stop_a_falling_loss():
+    # Three blobs: a fresh sigmoid network predicts one class for its first
+    # epochs, so the validation accuracy is flat while the loss falls.
+    X, y = make_blobs(n_samples=300, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    clf = MLPClassifier(max_iter=60, early_stopping=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    first = clf.validation_scores_[0]
+    flat = next(i for i, s in enumerate(clf.validation_scores_) if s != first)
+    assert flat > clf.n_iter_no_change  # accuracy alone would have stopped here
+    assert clf.n_iter_ > flat
+    assert clf.score(X, y) > 0.85
