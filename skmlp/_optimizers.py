@@ -168,7 +168,7 @@ class AdamOptimizer(_Optimizer):
 def make_optimizer(solver: str, params: list, estimator) -> _Optimizer:
     """Build the optimizer that ``estimator``'s parameters ask for."""
     if solver == "sgd":
-        return SGDOptimizer(
+        optimizer = SGDOptimizer(
             params,
             estimator.learning_rate_init,
             estimator.learning_rate,
@@ -176,13 +176,16 @@ def make_optimizer(solver: str, params: list, estimator) -> _Optimizer:
             estimator.nesterovs_momentum,
             estimator.power_t,
         )
-    return AdamOptimizer(
-        params,
-        estimator.learning_rate_init,
-        estimator.beta_1,
-        estimator.beta_2,
-        estimator.epsilon,
-    )
+    else:
+        optimizer = AdamOptimizer(
+            params,
+            estimator.learning_rate_init,
+            estimator.beta_1,
+            estimator.beta_2,
+            estimator.epsilon,
+        )
+    optimizer.solver = solver  # a later fit with another solver starts afresh
+    return optimizer
 
 
 def refresh_hyperparameters(optimizer: _Optimizer, estimator) -> None:

@@ -75,9 +75,6 @@ class _Batches:
             self.X_buf = np.empty((batch_size, X.shape[1]), X.dtype)
         self.Y_buf = np.empty((batch_size, Y.shape[1]), Y.dtype)
 
-    def __iter__(self):
-        raise TypeError("use epoch(order)")
-
     def epoch(self, order):
         """Yield the batches of one epoch; ``order`` is a permutation or None."""
         n, bs = self.X.shape[0], self.batch_size
@@ -111,7 +108,6 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
     optimizer = getattr(est, "_optimizer", None)
     if optimizer is None or optimizer.solver != est.solver or not optimizer.matches(params):
         optimizer = make_optimizer(est.solver, params, est)
-        optimizer.solver = est.solver
     else:
         refresh_hyperparameters(optimizer, est)
     est._optimizer = optimizer
