@@ -359,6 +359,15 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         -------
         self : object
             The fitted estimator.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from skmlp import MLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs", random_state=0)
+        >>> clf.fit(X, y).n_features_in_
+        4
         """
         return self._fit(X, y, sample_weight, classes=None, incremental=False)
 
@@ -388,6 +397,18 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         -------
         self : object
             The updated estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_iris
+        >>> from skmlp import MLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = MLPClassifier(hidden_layer_sizes=(10,), random_state=0)
+        >>> for X_part, y_part in zip(np.array_split(X, 3), np.array_split(y, 3)):
+        ...     clf = clf.partial_fit(X_part, y_part, classes=[0, 1, 2])
+        >>> clf.n_iter_, clf.t_
+        (3, 150)
         """
         return self._fit(X, y, sample_weight, classes=classes, incremental=True)
 
@@ -401,6 +422,18 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         -------
         self : object
             The estimator.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from skmlp import MLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = MLPClassifier(hidden_layer_sizes=(10,), max_iter=5, random_state=0)
+        >>> clf = clf.partial_fit(X, y, classes=[0, 1, 2]).partial_fit(X, y)
+        >>> clf._optimizer.t  # Adam's step counter: two steps, kept between calls
+        2
+        >>> clf.reset_optimizer().partial_fit(X, y)._optimizer.t  # a fresh Adam
+        1
         """
         self.__dict__.pop("_optimizer", None)
         return self
@@ -618,6 +651,16 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         Z_out : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             One column per output unit; a 1-d array for binary targets, whose
             single output unit scores ``classes_[1]``.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_breast_cancer
+        >>> from skmlp import MLPClassifier
+        >>> X, y = load_breast_cancer(return_X_y=True)
+        >>> clf = MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=50,
+        ...                     random_state=0).fit(X / X.max(axis=0), y)
+        >>> clf.decision_function(X[:4] / X.max(axis=0)).shape
+        (4,)
         """
         Z = self._validated_logits(X)
         return Z[:, 0] if self.n_outputs_ == 1 and not self._multilabel else Z
@@ -634,6 +677,16 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_classes)
             The predicted classes; an indicator matrix for multilabel models.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from skmlp import MLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs",
+        ...                     random_state=0).fit(X, y)
+        >>> clf.predict(X[[0, 50, 100]])
+        array([0, 1, 2])
         """
         Z = self._validated_logits(X)
         if self._multilabel:
@@ -656,6 +709,17 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             Class probabilities in the order of ``classes_``. Rows sum to 1
             except for multilabel models, whose columns are each label's
             probability.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from skmlp import MLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs",
+        ...                     random_state=0).fit(X, y)
+        >>> proba = clf.predict_proba(X[:2])
+        >>> proba.shape, proba.sum(axis=1).round(6).tolist()
+        ((2, 3), [1.0, 1.0])
         """
         Z = self._validated_logits(X)
         if self._multilabel:
@@ -678,6 +742,17 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
             Log-probabilities in the order of ``classes_``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_iris
+        >>> from skmlp import MLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs",
+        ...                     random_state=0).fit(X, y)
+        >>> bool(np.allclose(np.exp(clf.predict_log_proba(X)), clf.predict_proba(X)))
+        True
         """
         Z = self._validated_logits(X)
         if self._multilabel:

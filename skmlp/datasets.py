@@ -37,10 +37,19 @@ def load_mnist(path=None, *, dtype=np.float64):
 
     Examples
     --------
+    A file in MNIST's layout (here a tiny one made on the spot):
+
+    >>> import os, tempfile
+    >>> import numpy as np
     >>> from skmlp.datasets import load_mnist
-    >>> X_train, y_train, X_test, y_test = load_mnist()  # doctest: +SKIP
-    >>> X_train.shape  # doctest: +SKIP
-    (60000, 784)
+    >>> rng = np.random.default_rng(0)
+    >>> path = os.path.join(tempfile.mkdtemp(), "mnist.npz")
+    >>> pixels = rng.integers(0, 256, size=(8, 784), dtype=np.uint8)
+    >>> np.savez(path, X_train=pixels[:6], y_train=np.arange(6, dtype=np.uint8),
+    ...          X_test=pixels[6:], y_test=np.arange(2, dtype=np.uint8))
+    >>> X_train, y_train, X_test, y_test = load_mnist(path, dtype=np.float32)
+    >>> X_train.shape, X_train.dtype, bool(X_train.max() <= 1.0)
+    ((6, 784), dtype('float32'), True)
     """
     path = path if path is not None else os.environ.get(MNIST_ENV)
     if path is not None:

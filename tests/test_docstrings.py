@@ -31,9 +31,8 @@ IGNORED = {
     # skmlp follows scikit-learn, which numpydoc reads as a missing type.
     "RT02",
 }
-# Methods are shown in use by the class's Examples section and the user
-# guide; an Examples section per method would repeat it.
-IGNORED_FOR_METHODS = {"EX01"}
+# Every method has its own Examples section too (no extra codes ignored).
+IGNORED_FOR_METHODS: set[str] = set()
 
 
 def _own_public_methods(cls):
