@@ -120,9 +120,12 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         Whether "sgd" uses Nesterov's momentum.
 
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data (stratified for
-        single-output targets), stop once the validation score stalls, and
-        keep the weights that scored best. Ignored by ``partial_fit``.
+        Hold out ``validation_fraction`` of the distinct training samples
+        (stratified for single-output targets; identical rows stay on one
+        side), stop once the validation score stalls, and keep the weights
+        that scored best. An epoch where the score holds its best value while
+        the validation loss falls by ``tol`` counts as progress. Ignored by
+        ``partial_fit``.
 
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
