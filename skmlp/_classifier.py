@@ -443,26 +443,28 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight, classes, incremental):
         fitted = hasattr(self, "coefs_")
-        snapshot = self._fitted_state() if fitted else None
+        snapshot = self._fitted_state() if fitted else {}
+        names_before = set(vars(self))
         try:
             self._fit_unsafe(X, y, sample_weight, classes, incremental, fitted)
         except BaseException:
-            self._restore(snapshot)
+            self._restore(snapshot, names_before)
             raise
         return self
 
     def _fitted_state(self) -> dict:
+        """Deep copies of the fitted attributes (``name_``) and private state (``_name``)."""
         return {
             name: copy.deepcopy(value)
             for name, value in vars(self).items()
             if name.endswith("_") or name.startswith("_")
         }
 
-    def _restore(self, snapshot) -> None:
-        for name in [n for n in vars(self) if n.endswith("_") or n.startswith("_")]:
+    def _restore(self, snapshot: dict, names_before: set) -> None:
+        """Undo a failed fit: drop what it added, put back what it changed."""
+        for name in set(vars(self)) - names_before:
             delattr(self, name)
-        if snapshot:
-            self.__dict__.update(snapshot)
+        self.__dict__.update(snapshot)
 
     def _fit_unsafe(self, X, y, sample_weight, classes, incremental, fitted):
         self._hidden_sizes()  # checks each entry before any work
@@ -533,7 +535,15 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _encode_targets(self, y, classes, first_pass, incremental):
         """One-hot (or indicator) targets Y, setting or checking ``classes_``."""
-        self._multilabel = _is_multilabel(y)
+        multilabel = _is_multilabel(y)
+        if not first_pass and multilabel != self._multilabel:
+            kinds = ("a multilabel indicator matrix", "class labels")
+            raise ValueError(
+                f"y is {kinds[not multilabel]} but the model was fitted on "
+                f"{kinds[not self._multilabel]}; warm_start and partial_fit need "
+                "targets of the same kind. Set warm_start=False to start afresh."
+            )
+        self._multilabel = multilabel
         if first_pass:
             binarizer = LabelBinarizer()
             if incremental and classes is not None and not self._multilabel:
@@ -778,10 +788,9 @@ def _is_multilabel(y) -> bool:
 
 def _check_labels_in(y, classes, where: str) -> None:
     if _is_multilabel(y):
-        if np.asarray(y).shape[1] != len(classes):
+        if y.shape[1] != len(classes):
             raise ValueError(
-                f"y has {np.asarray(y).shape[1]} labels but the model was fitted "
-                f"with {len(classes)}."
+                f"y has {y.shape[1]} labels but the model was fitted with {len(classes)}."
             )
         return
     unknown = np.setdiff1d(unique_labels(y), classes)

@@ -155,11 +155,12 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
         optimizer.iteration_ends(est.t_)  # the "invscaling" schedule steps per epoch
         # Mean over the epoch's batches of J_batch weighted by S_b, with the
         # penalty taken at the epoch's final weights.
-        est.loss_ = (accumulated + n_steps * l2_penalty(est.coefs_, alpha)) / S_total
+        penalty_term = n_steps * l2_penalty(est.coefs_, alpha) / S_total
+        est.loss_ = accumulated / S_total + penalty_term
         est.loss_curve_.append(est.loss_)
         message = f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}"
         if validation is not None:
-            score, val_loss = _validate(est, validation)
+            score, val_loss = _validate(est, validation, penalty_term)
             est.validation_scores_.append(score)
             est.validation_loss_curve_.append(val_loss)
             message += f", validation score = {score:.6f}"
@@ -206,16 +207,28 @@ def _check_last_update(est, last_batch) -> None:
         raise diverged_error(est, "after the last update")
 
 
-def _validate(est, validation) -> tuple[float, float]:
+def _validate(est, validation, penalty_term: float) -> tuple[float, float]:
+    """The validation score and loss after an epoch.
+
+    The loss is the mean cross-entropy on the held-out rows plus the same L2
+    term as the epoch's training loss, so both curves share one scale.
+    """
     X_val, Y_val, y_val, sw_val = validation
     Z_out = est._logits(X_val)
-    val_loss = loss(Z_out, Y_val, est.out_activation_, est.coefs_, est.alpha, sw_val)
+    S_val = Z_out.shape[0] if sw_val is None else float(sw_val.sum())
+    val_loss = data_loss(Z_out, Y_val, est.out_activation_, sw_val) / S_val + penalty_term
+    weights = {} if sw_val is None else {"sample_weight": sw_val}
     if est.scoring == "loss":
         score = -val_loss
     elif est.scoring is None:
-        score = est.score(X_val, y_val, sample_weight=sw_val)
+        score = est.score(X_val, y_val, **weights)
     else:
-        score = est._scorer(est, X_val, y_val, sample_weight=sw_val)
+        score = est._scorer(est, X_val, y_val, **weights)
+    if not math.isfinite(score):
+        raise ValueError(
+            f"The validation score is {score} after epoch {est.n_iter_}: early stopping "
+            f"cannot compare epochs. Check scoring={est.scoring!r}."
+        )
     return float(score), float(val_loss)
 
 
@@ -304,6 +317,7 @@ def fit_lbfgs(est, X, Y, sample_weight) -> None:
     est.coefs_, est.intercepts_ = unpack(result.x)
     est.n_iter_ = int(result.nit)
     est.loss_ = float(result.fun)
+    est.best_loss_ = min([est.loss_, *curve])
     est.loss_curve_ = curve
     est.t_ += X.shape[0]
     if result.status != 0:

@@ -75,7 +75,8 @@ def load_mnist(path=None, *, dtype=np.float64):
             ) from exc
         y = y.astype(np.int64)
         X_train, X_test, y_train, y_test = X[:60000], X[60000:], y[:60000], y[60000:]
-    scale = dtype(1 / 255)
+    dtype = np.dtype(dtype)
+    scale = dtype.type(1 / 255)
     return (
         X_train.astype(dtype) * scale,
         y_train.astype(np.int64),

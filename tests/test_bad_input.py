@@ -263,3 +263,18 @@ def test_a_fit_that_returns_has_not_diverged():
         assert np.isfinite(proba).all(), f"max_iter={max_iter}"
     else:
         pytest.fail("the diverging settings did not diverge")
+
+
+@pytest.mark.parametrize("dtype", ["float32", np.float32, np.dtype("float32")])
+def test_load_mnist_takes_any_dtype_spelling(tmp_path, dtype):
+    from skmlp.datasets import load_mnist
+
+    path = tmp_path / "mnist.npz"
+    pixels = np.arange(8 * 784, dtype=np.int64).reshape(8, 784) % 256
+    np.savez(
+        path, X_train=pixels[:6].astype(np.uint8), y_train=np.arange(6),
+        X_test=pixels[6:].astype(np.uint8), y_test=np.arange(2),
+    )  # fmt: skip
+    X_train, _, X_test, _ = load_mnist(path, dtype=dtype)
+    assert X_train.dtype == np.float32 and X_test.dtype == np.float32
+    assert X_train.max() <= 1.0

@@ -425,7 +425,11 @@ def test_early_stopping_loss_scoring(iris):
     X_val, y_val = rec.calls[0]["X"], rec.calls[0]["y"]
     penalty = sum(float((W**2).sum()) for W in clf.coefs_)
     recomputed = log_loss(y_val, clf.predict_proba(X_val), labels=clf.classes_)
-    recomputed += clf.alpha * penalty / (2 * len(y_val))
+    # The L2 term is the training loss's: alpha/2 ||W||^2 once per step of the
+    # epoch, over the training rows.
+    n_train = len(y) - len(y_val)
+    n_steps = math.ceil(n_train / min(200, n_train))
+    recomputed += n_steps * clf.alpha * penalty / (2 * n_train)
     assert recomputed == pytest.approx(losses.min(), rel=1e-9)
     # with the default scoring the loss curve is recorded as well
     default = early(**kwargs).fit(X, y)
@@ -713,3 +717,73 @@ def test_flat_validation_accuracy_does_not_stop_a_falling_loss():
     assert flat > clf.n_iter_no_change  # accuracy alone would have stopped here
     assert clf.n_iter_ > flat
     assert clf.score(X, y) > 0.85
+
+
+# --------------------------------------------------------------------------
+# Found in review: target kinds, scorers, sparse multilabel y, routing, NaN scores
+# --------------------------------------------------------------------------
+def _multilabel_data():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(30, 4))
+    Y = (rng.uniform(size=(30, 3)) > 0.5).astype(int)
+    return X, Y
+
+
+@pytest.mark.parametrize("how", ["partial_fit", "warm_start"])
+def test_a_multilabel_model_refuses_class_labels(how):
+    X, Y = _multilabel_data()
+    clf = MLPClassifier(hidden_layer_sizes=(5,), max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, Y)
+        labels = np.random.RandomState(1).randint(0, 3, size=30)
+        with pytest.raises(ValueError, match="multilabel indicator matrix"):
+            if how == "partial_fit":
+                clf.partial_fit(X, labels)
+            else:
+                clf.set_params(warm_start=True).fit(X, labels)
+    assert clf.predict(X[:2]).shape == (2, 3)  # still a multilabel model
+
+
+def test_a_callable_scoring_without_sample_weight_works(iris):
+    X, y = iris
+
+    def score(estimator, X, y):  # scikit-learn's scorer signature
+        return accuracy_score(y, estimator.predict(X))
+
+    clf = early(scoring=score, max_iter=5).fit(X, y)
+    assert len(clf.validation_scores_) == clf.n_iter_
+
+
+def test_sparse_multilabel_targets_in_repeated_partial_fit():
+    from scipy import sparse
+
+    X, Y = _multilabel_data()
+    clf = MLPClassifier(hidden_layer_sizes=(4,), random_state=0)
+    clf.partial_fit(X, sparse.csr_matrix(Y)).partial_fit(X, sparse.csr_matrix(Y))
+    assert clf.n_iter_ == 2 and clf.predict(X).shape == Y.shape
+
+
+def test_a_failed_first_fit_keeps_metadata_requests():
+    import sklearn
+
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = MLPClassifier().set_fit_request(sample_weight=True)
+        with pytest.raises(ValueError, match="one class"):
+            clf.fit(np.zeros((4, 2)), [0, 0, 0, 0])
+        assert clf.get_metadata_routing().fit.requests["sample_weight"] is True
+
+
+def test_a_nan_validation_score_is_an_error(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="validation score is nan"):
+        early(scoring=lambda est, X, y, sample_weight=None: float("nan")).fit(X, y)
+
+
+def test_lbfgs_best_loss_is_the_final_loss(iris):
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs", random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    assert clf.best_loss_ == min(clf.loss_curve_) == clf.loss_
