@@ -511,7 +511,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         if first_pass:
             self._random_state = check_random_state(self.random_state)
             self._initialize(X.shape[1], Y.shape[1], X.dtype)
-        self._check_architecture(X.shape[1], Y.shape[1])
+        self._check_architecture()
 
         if self.solver == "lbfgs":
             fit_lbfgs(self, X, Y, sample_weight)
@@ -525,8 +525,6 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             self.best_validation_score_ = -np.inf
             self._best_validation_loss = np.inf
             self.best_loss_ = None
-            self._best_coefs = [W.copy() for W in self.coefs_]
-            self._best_intercepts = [b.copy() for b in self.intercepts_]
             self._no_improvement_count = 0
             if self.scoring not in (None, "loss"):
                 self._scorer = check_scoring(self, self.scoring)
@@ -613,7 +611,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             )
         return [int(u) for u in sizes]
 
-    def _check_architecture(self, n_features, n_outputs):
+    def _check_architecture(self):
         hidden = self._hidden_sizes()
         fitted = [W.shape[1] for W in self.coefs_[:-1]]
         if hidden != fitted:
