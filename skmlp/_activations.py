@@ -108,3 +108,25 @@ def logsumexp_rows(Z: Array) -> Array:
 def log_softmax(Z: Array) -> Array:
     """log softmax(z)_j = z_j - log sum_k exp(z_k)."""
     return Z - logsumexp_rows(Z)
+
+
+def cross_entropy(Z_out: Array, Y: Array, out_activation: str) -> Array:
+    """Per-sample cross-entropy summed over the outputs, from the logits.
+
+    Sigmoid outputs (the seed's J for one sample)::
+
+        CE_i = -sum_j y_ij log a_ij + (1 - y_ij) log(1 - a_ij)
+             =  sum_j log(1 + exp(z_ij)) - y_ij z_ij
+
+    Softmax outputs::
+
+        CE_i = -sum_j y_ij log a_ij = sum_j y_ij (logsumexp(z_i) - z_ij)
+
+    Written with ``logaddexp``/``logsumexp`` they stay finite where ``a``
+    saturates at 0 or 1.
+    """
+    if out_activation == "logistic":
+        per_unit = np.logaddexp(0, Z_out)
+        per_unit -= Y * Z_out
+        return per_unit.sum(axis=1)
+    return logsumexp_rows(Z_out)[:, 0] * Y.sum(axis=1) - (Y * Z_out).sum(axis=1)

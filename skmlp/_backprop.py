@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from ._activations import ACTIVATIONS, DERIVATIVES, logsumexp_rows
+from . import _kernels
 
 Array = NDArray[np.floating]
 
@@ -122,48 +122,29 @@ def forward(
     X, coefs: list, intercepts: list, activation: str, out_activation: str, ws: Workspace
 ) -> Array:
     """Forward-propagate ``X``; fill ``ws.A`` and ``ws.Z_out``, return ``A_out``."""
-    hidden_phi = ACTIVATIONS[activation]
+    kernels = _kernels.active()
     n_layers = len(coefs)
     ws.A[0] = X
     for l in range(1, n_layers + 1):
         W, b = coefs[l - 1], intercepts[l - 1]
         Z = ws.Z_out if l == n_layers else ws.A[l]
         _matmul_into(ws.A[l - 1], W, out=Z)  # Z[l] = A[l-1] W[l]   (n, units_l)
-        Z += b  #                               + b[l]
         if l < n_layers:
-            hidden_phi(Z)  # A[l] = phi(Z[l]), in place: Z[l] is not needed again
+            # A[l] = phi(Z[l] + b[l]), in place: Z[l] is not needed again
+            kernels.bias_activation(Z, b, activation)
+    # Z_out += b[L], then A_out = phi_out(Z_out) into its own buffer: the loss
+    # needs the logits Z_out.                                        (n, t)
     A_out = ws.A[n_layers]
-    np.copyto(A_out, ws.Z_out)  # Z_out is kept for the loss
-    ACTIVATIONS[out_activation](A_out)  # A_out = phi_out(Z_out)   (n, t)
+    kernels.output_activation(ws.Z_out, intercepts[-1], A_out, out_activation)
     return A_out
 
 
-def cross_entropy(Z_out: Array, Y: Array, out_activation: str) -> Array:
-    """Per-sample cross-entropy summed over the outputs, from the logits.
-
-    Sigmoid outputs (the seed's J for one sample)::
-
-        CE_i = -sum_j y_ij log a_ij + (1 - y_ij) log(1 - a_ij)
-             =  sum_j log(1 + exp(z_ij)) - y_ij z_ij
-
-    Softmax outputs::
-
-        CE_i = -sum_j y_ij log a_ij = sum_j y_ij (logsumexp(z_i) - z_ij)
-
-    Written with ``logaddexp``/``logsumexp`` they stay finite where ``a``
-    saturates at 0 or 1.
-    """
-    if out_activation == "logistic":
-        per_unit = np.logaddexp(0, Z_out)
-        per_unit -= Y * Z_out
-        return per_unit.sum(axis=1)
-    return logsumexp_rows(Z_out)[:, 0] * Y.sum(axis=1) - (Y * Z_out).sum(axis=1)
-
-
 def data_loss(Z_out: Array, Y: Array, out_activation: str, sample_weight: Array | None) -> float:
-    """Weighted sum over samples of the cross-entropy: ``sum_i s_i CE_i``."""
-    ce = cross_entropy(Z_out, Y, out_activation)
-    return float(ce.sum() if sample_weight is None else ce @ sample_weight)
+    """Weighted sum over samples of the cross-entropy: ``sum_i s_i CE_i``.
+
+    ``CE_i`` is :func:`skmlp._activations.cross_entropy`, computed from the logits.
+    """
+    return _kernels.active().data_loss(Z_out, Y, out_activation, sample_weight)
 
 
 def l2_penalty(coefs: list, alpha: float) -> float:
@@ -195,7 +176,7 @@ def backward(
     ws: Workspace,
 ) -> tuple[list, list]:
     """Backpropagate after :func:`forward`; return ``(dW, db)`` in ``ws``."""
-    derivative = DERIVATIVES[activation]
+    kernels = _kernels.active()
     n_layers = len(coefs)
     S = ws.Z_out.shape[0] if sample_weight is None else float(sample_weight.sum())
 
@@ -218,7 +199,7 @@ def backward(
         # dW[l] = A[l-1]^T delta[l]: the seed's (A^h)^T delta, summed over samples.
         _matmul_into(A_prev.T, delta, out=ws.dW[l - 1])  # (units_{l-1}, units_l)
         if alpha:  # + d/dW of alpha / (2S) ||W||^2
-            ws.dW[l - 1] += np.multiply(W, alpha / S, out=ws.decay[l - 1])
+            kernels.add_scaled(ws.dW[l - 1], alpha / S, W, scratch=ws.decay[l - 1])
         # db[l] = sum_i delta[l]_i: the bias input a_0 = 1 (seed, section 8).
         np.sum(delta, axis=0, out=ws.db[l - 1])  # (units_l,)
         if l > 1:
@@ -226,7 +207,7 @@ def backward(
             # Z[l] = A[l-1] W[l] + b[l], then through A[l-1] = phi(Z[l-1]).
             dA = ws.dA[l - 1]
             np.matmul(delta, W.T, out=dA)  # dJ/dA[l-1]   (n, units_{l-1})
-            derivative(A_prev, dA)  # now dJ/dZ[l-1]
+            kernels.activation_derivative(A_prev, dA, activation)  # now dJ/dZ[l-1]
             delta = dA
     return ws.dW, ws.db
 

@@ -21,7 +21,8 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._activations import ACTIVATIONS, log_logistic, log_softmax, logsumexp_rows
+from . import _kernels
+from ._activations import log_logistic, log_softmax, logsumexp_rows
 from ._split import validation_split
 from ._training import fit_lbfgs, fit_stochastic
 from ._validation import check_sample_weight, class_weight_per_sample
@@ -468,6 +469,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _fit_unsafe(self, X, y, sample_weight, classes, incremental, fitted):
         self._hidden_sizes()  # checks each entry before any work
+        _kernels.active()  # the kernels setting is usable (numba installed if asked for)
         first_pass = not fitted or not (self.warm_start or incremental)
         if incremental and not fitted and classes is None and not _is_multilabel(y):
             raise ValueError(
@@ -625,14 +627,14 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     def _logits(self, X):
         """Z_out for X: the forward pass without the output activation."""
         n_layers = len(self.coefs_)
-        hidden_phi = ACTIVATIONS[self.activation]
+        kernels = _kernels.active()
         A = X
         for l, (W, b) in enumerate(zip(self.coefs_, self.intercepts_), start=1):
-            Z = A @ W  # Z[l] = A[l-1] W[l] + b[l]
-            Z = np.asarray(Z)
-            Z += b
+            Z = np.asarray(A @ W)  # Z[l] = A[l-1] W[l]
             if l < n_layers:
-                hidden_phi(Z)  # A[l] = phi(Z[l])
+                kernels.bias_activation(Z, b, self.activation)  # A[l] = phi(Z[l] + b[l])
+            else:
+                Z += b  # Z_out = A[L-1] W[L] + b[L]
             A = Z
         return A
 

@@ -3,13 +3,16 @@
 An optimizer holds its state (velocities, moments, step counter, current
 learning rate) so that it can be kept across ``warm_start`` fits and
 ``partial_fit`` calls, and pickled with the estimator.  Each update works in
-place on the parameter arrays, through one scratch array per parameter, with
-Python-float scalars so that float32 parameters stay float32.
+place on the parameter arrays through the kernels of :mod:`skmlp._kernels`
+(numpy, or numba when installed), with one scratch array per parameter and
+scalars that keep float32 parameters float32.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from . import _kernels
 
 
 class _Optimizer:
@@ -31,6 +34,17 @@ class _Optimizer:
         state = self.__dict__.copy()
         state["_scratch"] = None  # recreated on the first update after loading
         return state
+
+    def update(self, params: list, grads: list, decay: float = 0.0, n_decayed: int = 0) -> None:
+        """One step on each parameter array, in place.
+
+        ``grads[i]`` is the gradient of ``params[i]``, except that the L2 term
+        ``decay * p`` of its first ``n_decayed`` entries (the weights, which
+        come before the biases in the flat vector) may be left out of it: the
+        step then adds it in the same pass over the arrays. ``grads`` may be
+        overwritten.
+        """
+        raise NotImplementedError
 
     def iteration_ends(self, time_step: int) -> None:
         """Called at the end of each epoch with the number of samples seen."""
@@ -84,18 +98,12 @@ class SGDOptimizer(_Optimizer):
     def state_arrays(self) -> tuple:
         return (self.velocities,)
 
-    def update(self, params: list, grads: list) -> None:
-        lr, mu = self.learning_rate, self.momentum
-        for p, g, v, step in zip(params, grads, self.velocities, self._scratch_for(params)):
-            np.multiply(g, lr, out=step)  # lr * g
-            v *= mu
-            v -= step  # v = mu v - lr g
-            if self.nesterov:
-                p -= step
-                np.multiply(v, mu, out=step)
-                p += step  # p += mu v - lr g
-            else:
-                p += v
+    def update(self, params: list, grads: list, decay: float = 0.0, n_decayed: int = 0) -> None:
+        kernels = _kernels.active()
+        for p, g, v, s in zip(params, grads, self.velocities, self._scratch_for(params)):
+            kernels.sgd_update(
+                p, g, v, self.learning_rate, self.momentum, self.nesterov, s, decay, n_decayed
+            )
 
     def iteration_ends(self, time_step: int) -> None:
         if self.lr_schedule == "invscaling":
@@ -145,24 +153,14 @@ class AdamOptimizer(_Optimizer):
     def state_arrays(self) -> tuple:
         return (self.ms, self.vs)
 
-    def update(self, params: list, grads: list) -> None:
+    def update(self, params: list, grads: list, decay: float = 0.0, n_decayed: int = 0) -> None:
         self.t += 1
         b1, b2, eps = self.beta_1, self.beta_2, self.epsilon
         lr_t = self.learning_rate * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
         lr_t = float(lr_t)
+        kernels = _kernels.active()
         for p, g, m, v, s in zip(params, grads, self.ms, self.vs, self._scratch_for(params)):
-            m *= b1
-            np.multiply(g, 1.0 - b1, out=s)
-            m += s  # m = b1 m + (1 - b1) g
-            v *= b2
-            np.multiply(g, g, out=s)
-            s *= 1.0 - b2
-            v += s  # v = b2 v + (1 - b2) g^2
-            np.sqrt(v, out=s)
-            s += eps
-            np.divide(m, s, out=s)
-            s *= lr_t
-            p -= s  # p = p - lr_t m / (sqrt(v) + eps)
+            kernels.adam_update(p, g, m, v, b1, b2, lr_t, eps, s, decay, n_decayed)
 
 
 def make_optimizer(solver: str, params: list, estimator) -> _Optimizer:

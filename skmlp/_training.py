@@ -120,6 +120,7 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
     batches = _Batches(X, Y, sample_weight, batch_size)
     S_total = n_samples if sample_weight is None else float(sample_weight.sum())
     rng = est._random_state
+    n_weights = sum(W.size for W in est.coefs_)  # the flat vector holds the weights first
     out_act, act, alpha = est.out_activation_, est.activation, est.alpha
 
     epochs = 1 if incremental else est.max_iter
@@ -144,8 +145,10 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
             data_term = data_loss(ws.Z_out, Yb, out_act, swb)
             if not math.isfinite(data_term):
                 raise diverged_error(est, f"in epoch {est.n_iter_ + 1}")
-            backward(Yb, est.coefs_, act, alpha, swb, ws)  # fills ws.grad = (dW, db)
-            optimizer.update(params, [ws.grad])
+            # ws.grad = (dW, db) without the L2 term (alpha / S_b) W of dW: the
+            # optimizer adds it in the same pass as its update.
+            backward(Yb, est.coefs_, act, 0.0, swb, ws)
+            optimizer.update(params, [ws.grad], decay=alpha / S_b, n_decayed=n_weights)
             accumulated += data_term
             n_steps += 1
             last_batch = (Xb, Yb, swb, ws)

@@ -1,0 +1,123 @@
+"""Package-wide settings: which kernels run the elementwise steps of training.
+
+The only setting is ``kernels``:
+
+* ``"auto"`` (the default): the compiled kernels when numba is installed
+  (``pip install "skmlp[fast]"``), the numpy ones otherwise;
+* ``"numba"``: the compiled kernels, an error if numba is missing;
+* ``"numpy"``: the numpy reference kernels.
+
+Both do the same operations in the same order; the compiled ones fuse several
+numpy passes into one. The tests check that the two agree to the last bit
+everywhere but in the output layer, whose ``exp`` and ``log`` come from
+different math libraries and agree to rounding.
+The default comes from the environment variable ``SKMLP_KERNELS``, which
+joblib's worker processes inherit.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+
+KERNEL_CHOICES = ("auto", "numba", "numpy")
+ENV_VAR = "SKMLP_KERNELS"
+
+_settings = {"kernels": os.environ.get(ENV_VAR, "auto")}
+
+
+def _check_kernels(value, where: str) -> str:
+    if value not in KERNEL_CHOICES:
+        raise ValueError(
+            f"{where} must be one of {', '.join(map(repr, KERNEL_CHOICES))}; got {value!r}."
+        )
+    return value
+
+
+def get_config() -> dict:
+    """The current values of skmlp's settings.
+
+    Returns
+    -------
+    config : dict
+        ``{"kernels": ...}``; see :func:`set_config`.
+
+    See Also
+    --------
+    set_config : Change the settings.
+    config_context : Change them inside a ``with`` block.
+
+    Examples
+    --------
+    >>> import skmlp
+    >>> skmlp.get_config()["kernels"] in ("auto", "numba", "numpy")
+    True
+    """
+    return dict(_settings)
+
+
+def set_config(kernels=None) -> None:
+    """Change skmlp's settings for this process.
+
+    Parameters
+    ----------
+    kernels : {"auto", "numba", "numpy"}, default=None
+        Which implementation runs the elementwise steps of training and
+        prediction (bias and activation, activation derivatives, the L2
+        gradient, the optimizer updates). ``"auto"`` uses numba when it is
+        installed (the ``fast`` extra) and numpy otherwise; ``"numba"``
+        raises an ImportError at the next fit if numba is missing; ``"numpy"``
+        always uses the numpy reference. Both give the same numbers, up to
+        the last bit of the output layer's ``exp`` and ``log``. ``None``
+        leaves the setting unchanged. The environment variable
+        ``SKMLP_KERNELS`` sets the default, also in joblib's worker processes.
+
+    See Also
+    --------
+    get_config : The current settings.
+    config_context : Change the settings inside a ``with`` block.
+    kernel_backend : The kernels that ``"auto"`` resolves to.
+
+    Examples
+    --------
+    >>> import skmlp
+    >>> previous = skmlp.get_config()["kernels"]
+    >>> skmlp.set_config(kernels="numpy")
+    >>> skmlp.kernel_backend()
+    'numpy'
+    >>> skmlp.set_config(kernels=previous)
+    """
+    if kernels is not None:
+        _settings["kernels"] = _check_kernels(kernels, "kernels")
+
+
+@contextmanager
+def config_context(*, kernels=None):
+    """Change skmlp's settings inside a ``with`` block, and restore them after.
+
+    Parameters
+    ----------
+    kernels : {"auto", "numba", "numpy"}, default=None
+        See :func:`set_config`. ``None`` keeps the current value.
+
+    Yields
+    ------
+    None
+
+    See Also
+    --------
+    set_config : Change the settings for the rest of the process.
+
+    Examples
+    --------
+    >>> import skmlp
+    >>> with skmlp.config_context(kernels="numpy"):
+    ...     skmlp.kernel_backend()
+    'numpy'
+    """
+    previous = get_config()
+    set_config(kernels=kernels)
+    try:
+        yield
+    finally:
+        _settings.update(previous)

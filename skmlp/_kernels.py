@@ -1,0 +1,73 @@
+"""Choose the kernels (numpy or numba) that the ``kernels`` setting asks for.
+
+Both modules provide the same functions with the same signatures:
+``bias_activation``, ``activation_derivative``, ``add_scaled``,
+``sgd_update`` and ``adam_update``. :func:`active` returns the module to call.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import _config, _kernels_numpy
+
+_numba_kernels: ModuleType | None = None
+_numba_tried = False
+
+
+def _numba_kernels_or_none() -> ModuleType | None:
+    """:mod:`skmlp._kernels_numba`, or None when numba cannot be imported."""
+    global _numba_kernels, _numba_tried
+    if not _numba_tried:
+        _numba_tried = True
+        try:
+            from . import _kernels_numba
+        except ImportError:
+            pass
+        else:
+            _numba_kernels = _kernels_numba
+    return _numba_kernels
+
+
+def active() -> ModuleType:
+    """The kernel module for the current ``kernels`` setting."""
+    choice = _config.get_config()["kernels"]
+    # set_config validates its argument; only the environment variable can be wrong.
+    _config._check_kernels(choice, f"The environment variable {_config.ENV_VAR}")
+    if choice == "numpy":
+        return _kernels_numpy
+    compiled = _numba_kernels_or_none()
+    if compiled is not None:
+        return compiled
+    if choice == "numba":
+        raise ImportError(
+            "kernels='numba' needs numba, which is not installed. Install the fast "
+            'extra (pip install "skmlp[fast]"), or choose kernels="auto" or "numpy" '
+            f"(skmlp.set_config, or the {_config.ENV_VAR} environment variable)."
+        )
+    return _kernels_numpy
+
+
+def kernel_backend() -> str:
+    """The kernels that training and prediction use now: ``"numba"`` or ``"numpy"``.
+
+    This resolves the ``kernels`` setting (see :func:`skmlp.set_config`):
+    ``"auto"`` is ``"numba"`` when numba is installed (``pip install
+    "skmlp[fast]"``) and ``"numpy"`` otherwise.
+
+    Returns
+    -------
+    name : str
+        ``"numba"`` or ``"numpy"``.
+
+    See Also
+    --------
+    set_config : Choose the kernels.
+
+    Examples
+    --------
+    >>> import skmlp
+    >>> skmlp.kernel_backend() in ("numba", "numpy")
+    True
+    """
+    return active().NAME

@@ -1,0 +1,299 @@
+"""The elementwise steps of training compiled with numba: one pass each.
+
+The numpy reference (:mod:`skmlp._kernels_numpy`) makes up to twelve passes
+over the parameters for one Adam step, each reading and writing whole arrays.
+Here each step is one loop over the elements, with the same operations in the
+same order, so the results agree with the reference to the last bit: no
+``fastmath`` (which would let the compiler reorder or fuse them), and every
+scalar is cast to the arrays' dtype before the call so that float32 loops
+stay float32. ``tanh`` is left to numpy, whose vectorised version is faster
+than a scalar ``tanh`` per element. The output layer is the exception: its
+``exp`` and ``log1p`` come from the C library, one element at a time, which
+beats numpy's many passes over such small arrays but can differ from numpy's
+in the last bit.
+
+``error_model="numpy"`` drops Python's division-by-zero checks, which would
+stop the loops from vectorising; IEEE rules apply instead, as in numpy.
+Compiled code is cached on disk after the first call for each dtype.
+
+Arrays that are not C-contiguous (never the training loop's own buffers) go to
+the numpy reference.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from . import _kernels_numpy
+
+NAME = "numba"
+_jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+
+
+# --------------------------------------------------------------------------
+# Forward: A = phi(Z + b) for a hidden layer.
+# --------------------------------------------------------------------------
+@_jit
+def _add_rows_scale(Z, b, scale):
+    """Z = (Z + b) * scale, b added to every row."""
+    n, k = Z.shape
+    for i in range(n):
+        for j in range(k):
+            Z[i, j] = (Z[i, j] + b[j]) * scale
+
+
+@_jit
+def _add_rows(Z, b):
+    """Z = Z + b, b added to every row."""
+    n, k = Z.shape
+    for i in range(n):
+        for j in range(k):
+            Z[i, j] = Z[i, j] + b[j]
+
+
+@_jit
+def _add_rows_relu(Z, b, zero):
+    """Z = max(Z + b, 0); NaN stays NaN, as with np.maximum."""
+    n, k = Z.shape
+    for i in range(n):
+        for j in range(k):
+            z = Z[i, j] + b[j]
+            Z[i, j] = zero if z < zero else z
+
+
+@_jit
+def _scale_shift(x, scale, shift):
+    """x = x * scale + shift."""
+    for i in range(x.shape[0]):
+        x[i] = x[i] * scale + shift
+
+
+def bias_activation(Z, b, activation: str) -> None:
+    """A = phi(Z + b), in place in ``Z``."""
+    if not (Z.flags.c_contiguous and b.flags.c_contiguous):
+        return _kernels_numpy.bias_activation(Z, b, activation)
+    dtype = Z.dtype.type
+    if activation == "logistic":
+        # sigmoid(z) = (1 + tanh(z / 2)) / 2, as in _activations.inplace_logistic
+        half = dtype(0.5)
+        _add_rows_scale(Z, b, half)
+        np.tanh(Z, out=Z)
+        _scale_shift(Z.reshape(-1), half, half)
+    elif activation == "relu":
+        _add_rows_relu(Z, b, dtype(0))
+    elif activation == "tanh":
+        _add_rows(Z, b)
+        np.tanh(Z, out=Z)
+    elif activation == "identity":
+        _add_rows(Z, b)
+    else:
+        _kernels_numpy.bias_activation(Z, b, activation)
+
+
+# --------------------------------------------------------------------------
+# The output layer: probabilities and the cross-entropy, from the logits.
+# These call the C library's exp and log1p per element, whose last bit can
+# differ from numpy's vectorised versions: here the two kernels agree to
+# rounding, not to the bit.
+# --------------------------------------------------------------------------
+@_jit
+def _logistic_output(Z, b, A, one):
+    """Z += b; A = sigmoid(Z), from e = exp(-|z|) <= 1 so that nothing overflows."""
+    n, k = Z.shape
+    for i in range(n):
+        for j in range(k):
+            z = Z[i, j] + b[j]
+            Z[i, j] = z
+            e = np.exp(-abs(z))
+            A[i, j] = one / (one + e) if z >= 0 else e / (one + e)
+
+
+@_jit
+def _softmax_output(Z, b, A, zero):
+    """Z += b; A = softmax(Z) per row, shifted by the row's maximum."""
+    n, k = Z.shape
+    for i in range(n):
+        top = Z[i, 0] + b[0]
+        for j in range(k):
+            z = Z[i, j] + b[j]
+            Z[i, j] = z
+            top = max(top, z)
+        total = zero
+        for j in range(k):
+            e = np.exp(Z[i, j] - top)
+            A[i, j] = e
+            total += e
+        for j in range(k):
+            A[i, j] = A[i, j] / total
+
+
+def output_activation(Z_out, b, A_out, out_activation: str) -> None:
+    """Z_out += b, then A_out = phi_out(Z_out)."""
+    if not all(x.flags.c_contiguous for x in (Z_out, b, A_out)):
+        return _kernels_numpy.output_activation(Z_out, b, A_out, out_activation)
+    dtype = Z_out.dtype.type
+    if out_activation == "logistic":
+        _logistic_output(Z_out, b, A_out, dtype(1))
+    elif out_activation == "softmax":
+        _softmax_output(Z_out, b, A_out, dtype(0))
+    else:
+        _kernels_numpy.output_activation(Z_out, b, A_out, out_activation)
+
+
+@_jit
+def _logistic_cross_entropy(Z, Y, ce, zero):
+    """CE_i = sum_j log(1 + exp(z_ij)) - y_ij z_ij, with the softplus written stably."""
+    n, k = Z.shape
+    for i in range(n):
+        total = zero
+        for j in range(k):
+            z = Z[i, j]
+            softplus = max(z, zero) + np.log1p(np.exp(-abs(z)))
+            total += softplus - Y[i, j] * z
+        ce[i] = total
+
+
+@_jit
+def _softmax_cross_entropy(Z, Y, ce, zero):
+    """CE_i = logsumexp(z_i) sum_j y_ij - sum_j y_ij z_ij."""
+    n, k = Z.shape
+    for i in range(n):
+        top = Z[i, 0]
+        for j in range(k):
+            top = max(top, Z[i, j])
+        exp_sum, y_sum, yz = zero, zero, zero
+        for j in range(k):
+            exp_sum += np.exp(Z[i, j] - top)
+            y_sum += Y[i, j]
+            yz += Y[i, j] * Z[i, j]
+        ce[i] = (top + np.log(exp_sum)) * y_sum - yz
+
+
+def data_loss(Z_out, Y, out_activation: str, sample_weight) -> float:
+    """sum_i s_i CE_i, the cross-entropy of each sample from its logits."""
+    if out_activation not in ("logistic", "softmax") or not (
+        Z_out.flags.c_contiguous and Y.flags.c_contiguous and Z_out.dtype == Y.dtype
+    ):
+        return _kernels_numpy.data_loss(Z_out, Y, out_activation, sample_weight)
+    ce = np.empty(Z_out.shape[0], Z_out.dtype)
+    kernel = _logistic_cross_entropy if out_activation == "logistic" else _softmax_cross_entropy
+    kernel(Z_out, Y, ce, Z_out.dtype.type(0))
+    return float(ce.sum() if sample_weight is None else ce @ sample_weight)
+
+
+# --------------------------------------------------------------------------
+# Backward: dZ = dA * phi'(Z), phi' written from A.
+# --------------------------------------------------------------------------
+@_jit
+def _logistic_derivative(A, dA):
+    for i in range(A.shape[0]):
+        t = dA[i] * A[i]
+        dA[i] = t - t * A[i]  # dA a (1 - a), as the reference computes it
+
+
+@_jit
+def _tanh_derivative(A, dA):
+    for i in range(A.shape[0]):
+        dA[i] = dA[i] - dA[i] * (A[i] * A[i])  # dA (1 - a^2)
+
+
+@_jit
+def _relu_derivative(A, dA, zero, one):
+    for i in range(A.shape[0]):
+        dA[i] = dA[i] * (one if A[i] > zero else zero)
+
+
+def activation_derivative(A, dA, activation: str) -> None:
+    """dZ = dA * phi'(Z), in place in ``dA``."""
+    if activation == "identity":
+        return
+    if not (A.flags.c_contiguous and dA.flags.c_contiguous):
+        return _kernels_numpy.activation_derivative(A, dA, activation)
+    a, d = A.reshape(-1), dA.reshape(-1)
+    if activation == "logistic":
+        _logistic_derivative(a, d)
+    elif activation == "tanh":
+        _tanh_derivative(a, d)
+    elif activation == "relu":
+        dtype = A.dtype.type
+        _relu_derivative(a, d, dtype(0), dtype(1))
+    else:
+        _kernels_numpy.activation_derivative(A, dA, activation)
+
+
+# --------------------------------------------------------------------------
+# The L2 gradient and the optimizer steps, on flat parameter vectors.
+# --------------------------------------------------------------------------
+@_jit
+def _add_scaled(Y, a, X):
+    for i in range(Y.shape[0]):
+        Y[i] += X[i] * a
+
+
+def add_scaled(Y, a: float, X, scratch) -> None:
+    """Y += a X."""
+    if not (Y.flags.c_contiguous and X.flags.c_contiguous):
+        return _kernels_numpy.add_scaled(Y, a, X, scratch)
+    _add_scaled(Y.reshape(-1), Y.dtype.type(a), X.reshape(-1))
+
+
+# Each optimizer loop runs over a range of entries; with ``with_decay`` the
+# gradient is g + decay p (the L2 term of the weights, which come first in the
+# flat vector), added in the same pass. The compiler takes the branch on
+# ``with_decay`` out of the loop.
+@_jit
+def _sgd_range(p, g, velocity, lr, momentum, nesterov, start, stop, with_decay, decay):
+    for i in range(start, stop):
+        gi = g[i] + p[i] * decay if with_decay else g[i]
+        step = gi * lr
+        v = velocity[i] * momentum - step  # v = mu v - lr g
+        velocity[i] = v
+        if nesterov:
+            p[i] = (p[i] - step) + v * momentum  # p += mu v - lr g
+        else:
+            p[i] += v  # p += v
+
+
+def sgd_update(p, g, velocity, lr, momentum, nesterov, scratch, decay=0.0, n_decayed=0) -> None:
+    """One SGD step with momentum, in place in ``p`` and ``velocity``."""
+    if not all(x.flags.c_contiguous and x.ndim == 1 for x in (p, g, velocity)):
+        return _kernels_numpy.sgd_update(
+            p, g, velocity, lr, momentum, nesterov, scratch, decay, n_decayed
+        )
+    dtype = p.dtype.type
+    args = (p, g, velocity, dtype(lr), dtype(momentum), bool(nesterov))
+    n_decayed = n_decayed if decay else 0
+    _sgd_range(*args, 0, n_decayed, True, dtype(decay))
+    _sgd_range(*args, n_decayed, p.shape[0], False, dtype(0))
+
+
+@_jit
+def _adam_range(
+    p, g, m, v, beta_1, one_minus_beta_1, beta_2, one_minus_beta_2, lr_t, epsilon,
+    start, stop, with_decay, decay,
+):  # fmt: skip
+    for i in range(start, stop):
+        gi = g[i] + p[i] * decay if with_decay else g[i]
+        mi = m[i] * beta_1 + gi * one_minus_beta_1  # m = b1 m + (1 - b1) g
+        vi = v[i] * beta_2 + (gi * gi) * one_minus_beta_2  # v = b2 v + (1 - b2) g^2
+        m[i] = mi
+        v[i] = vi
+        p[i] -= mi / (np.sqrt(vi) + epsilon) * lr_t  # p -= lr_t m / (sqrt(v) + eps)
+
+
+def adam_update(p, g, m, v, beta_1, beta_2, lr_t, epsilon, scratch, decay=0.0, n_decayed=0) -> None:
+    """One Adam step, in place in ``p``, ``m`` and ``v``."""
+    if not all(x.flags.c_contiguous and x.ndim == 1 for x in (p, g, m, v)):
+        return _kernels_numpy.adam_update(
+            p, g, m, v, beta_1, beta_2, lr_t, epsilon, scratch, decay, n_decayed
+        )
+    dtype = p.dtype.type
+    args = (
+        p, g, m, v,
+        dtype(beta_1), dtype(1.0 - beta_1), dtype(beta_2), dtype(1.0 - beta_2),
+        dtype(lr_t), dtype(epsilon),
+    )  # fmt: skip
+    n_decayed = n_decayed if decay else 0
+    _adam_range(*args, 0, n_decayed, True, dtype(decay))
+    _adam_range(*args, n_decayed, p.shape[0], False, dtype(0))

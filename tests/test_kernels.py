@@ -1,0 +1,281 @@
+"""The numba kernels against the numpy reference, and the ``kernels`` setting.
+
+The compiled kernels do the numpy kernels' operations in the same order, so
+the hidden layers, derivatives, L2 term and optimizer steps must agree to the
+last bit; the output layer (``exp``/``log1p`` from the C library) to
+rounding.
+"""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy.special import expit, softmax
+from sklearn.datasets import load_digits
+
+import skmlp
+from skmlp import MLPClassifier, _config, _kernels, _kernels_numpy
+
+numba_kernels = pytest.importorskip("skmlp._kernels_numba", reason="numba is not installed")
+
+DTYPES = [np.float32, np.float64]
+HIDDEN = ["logistic", "tanh", "relu", "identity"]
+# Last-bit tolerance of the output layer: a few units in the last place.
+RTOL = {np.float32: 1e-6, np.float64: 1e-14}
+
+
+def _pair(rng, shape, dtype, scale=3.0):
+    """Two equal arrays (one for each kernel) of normal values times ``scale``."""
+    a = (rng.standard_normal(shape) * scale).astype(dtype)
+    return a, a.copy()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("activation", HIDDEN)
+def test_bias_activation_bit_for_bit(dtype, activation):
+    rng = np.random.default_rng(0)
+    Z_np, Z_nb = _pair(rng, (37, 11), dtype)
+    Z_np[0, :3] = Z_nb[0, :3] = [np.nan, 1e30, -1e30]  # NaN propagates, no overflow
+    b = rng.standard_normal(11).astype(dtype)
+    _kernels_numpy.bias_activation(Z_np, b, activation)
+    numba_kernels.bias_activation(Z_nb, b, activation)
+    assert Z_nb.dtype == dtype
+    assert_array_equal(Z_nb, Z_np)
+    assert np.isnan(Z_nb[0, 0])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("activation", HIDDEN)
+def test_activation_derivative_bit_for_bit(dtype, activation):
+    rng = np.random.default_rng(1)
+    A = rng.uniform(-1, 1, (29, 13)).astype(dtype)
+    if activation == "logistic":
+        A = (A + 1) / 2
+    dA_np, dA_nb = _pair(rng, A.shape, dtype)
+    _kernels_numpy.activation_derivative(A, dA_np, activation)
+    numba_kernels.activation_derivative(A, dA_nb, activation)
+    assert_array_equal(dA_nb, dA_np)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("out_activation", ["logistic", "softmax"])
+def test_output_layer_agrees_to_rounding(dtype, out_activation):
+    rng = np.random.default_rng(2)
+    Z_np, Z_nb = _pair(rng, (41, 7), dtype, scale=10.0)
+    Z_np[0, :2] = Z_nb[0, :2] = [800.0, -800.0]  # saturated: probabilities 0 and 1
+    b = rng.standard_normal(7).astype(dtype)
+    A_np, A_nb = np.empty_like(Z_np), np.empty_like(Z_nb)
+    _kernels_numpy.output_activation(Z_np, b, A_np, out_activation)
+    numba_kernels.output_activation(Z_nb, b, A_nb, out_activation)
+    assert_array_equal(Z_nb, Z_np)  # the logits: Z + b, exactly
+    assert A_nb.dtype == dtype and np.isfinite(A_nb).all()
+    # Probabilities: the numpy sigmoid, (1 + tanh(z / 2)) / 2, is exact to
+    # eps / 2 in absolute terms only; the compiled one, from exp(-|z|), keeps
+    # small probabilities to a few relative eps (softmax's z - max(z), rounded
+    # in the data's dtype, adds |z| eps to exp's argument). Against float64:
+    eps = np.finfo(dtype).eps
+    assert_allclose(A_nb, A_np, rtol=RTOL[dtype], atol=eps)
+    Z64 = Z_np.astype(np.float64)
+    exact = expit(Z64) if out_activation == "logistic" else softmax(Z64, axis=1)
+    rtol = 4 * eps * (1 if out_activation == "logistic" else 1 + np.abs(Z64).max(axis=1))
+    error = np.abs(A_nb - exact)
+    assert (error <= np.reshape(rtol, (-1, 1)) * exact + np.finfo(dtype).tiny).all()
+
+    Y = np.eye(7, dtype=dtype)[rng.integers(0, 7, 41)]
+    weights = rng.uniform(0, 2, 41).astype(dtype)
+    for sw in (None, weights):
+        got = numba_kernels.data_loss(Z_nb, Y, out_activation, sw)
+        want = _kernels_numpy.data_loss(Z_np, Y, out_activation, sw)
+        assert np.isfinite(got)
+        assert got == pytest.approx(want, rel=10 * RTOL[dtype])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_add_scaled_bit_for_bit(dtype):
+    rng = np.random.default_rng(3)
+    Y_np, Y_nb = _pair(rng, (23, 9), dtype)
+    X = rng.standard_normal((23, 9)).astype(dtype)
+    _kernels_numpy.add_scaled(Y_np, 0.37, X, np.empty_like(X))
+    numba_kernels.add_scaled(Y_nb, 0.37, X, np.empty_like(X))
+    assert_array_equal(Y_nb, Y_np)
+
+
+def _optimizer_state(rng, dtype, n=1001):
+    p, g = (rng.standard_normal(n).astype(dtype) for _ in range(2))
+    slots = [np.abs(rng.standard_normal(n)).astype(dtype) for _ in range(2)]
+    return p, g, slots
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("decay, n_decayed", [(0.0, 0), (0.01, 600), (0.01, 1001)])
+@pytest.mark.parametrize("nesterov", [True, False])
+def test_sgd_update_bit_for_bit(dtype, decay, n_decayed, nesterov):
+    rng = np.random.default_rng(4)
+    p, g, (velocity, _) = _optimizer_state(rng, dtype)
+    results = []
+    for kernels in (_kernels_numpy, numba_kernels):
+        p_k, g_k, v_k = p.copy(), g.copy(), velocity.copy()
+        for _ in range(3):
+            kernels.sgd_update(
+                p_k, g_k.copy(), v_k, 0.05, 0.9, nesterov, np.empty_like(p), decay, n_decayed
+            )
+        results.append((p_k, v_k))
+    for got, want in zip(results[1], results[0]):
+        assert got.dtype == dtype
+        assert_array_equal(got, want)
+    assert not np.array_equal(results[0][0], p)  # the step moved the parameters
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("decay, n_decayed", [(0.0, 0), (0.01, 600)])
+def test_adam_update_bit_for_bit(dtype, decay, n_decayed):
+    rng = np.random.default_rng(5)
+    p, g, (m, v) = _optimizer_state(rng, dtype)
+    results = []
+    for kernels in (_kernels_numpy, numba_kernels):
+        p_k, m_k, v_k = p.copy(), m.copy(), v.copy()
+        for _ in range(3):
+            kernels.adam_update(
+                p_k, g.copy(), m_k, v_k, 0.9, 0.999, 1e-3, 1e-8, np.empty_like(p), decay, n_decayed
+            )
+        results.append((p_k, m_k, v_k))
+    for got, want in zip(results[1], results[0]):
+        assert_array_equal(got, want)
+    assert not np.array_equal(results[0][0], p)
+
+
+def test_decay_is_the_l2_gradient():
+    """Leaving (decay p) out of g and passing decay equals putting it into g."""
+    rng = np.random.default_rng(6)
+    p, g, (m, v) = _optimizer_state(rng, np.float64)
+    for kernels in (_kernels_numpy, numba_kernels):
+        fused = [p.copy(), m.copy(), v.copy()]
+        kernels.adam_update(fused[0], g.copy(), *fused[1:], 0.9, 0.999, 1e-3, 1e-8, p * 0, 0.2, 400)
+        g_full = g.copy()
+        g_full[:400] += p[:400] * 0.2
+        plain = [p.copy(), m.copy(), v.copy()]
+        kernels.adam_update(plain[0], g_full, *plain[1:], 0.9, 0.999, 1e-3, 1e-8, p * 0)
+        for got, want in zip(fused, plain):
+            assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_float32_loops_are_compiled_for_float32(dtype):
+    """No hidden upcast: every float argument of the compiled loops has the data's dtype."""
+    rng = np.random.default_rng(7)
+    p, g, (m, v) = _optimizer_state(rng, dtype)
+    numba_kernels.adam_update(p, g, m, v, 0.9, 0.999, 1e-3, 1e-8, None, 0.01, 500)
+    Z = rng.standard_normal((5, 3)).astype(dtype)
+    numba_kernels.bias_activation(Z, np.zeros(3, dtype), "logistic")
+    floats = {"float32", "float64"}
+    for kernel in (numba_kernels._adam_range, numba_kernels._add_rows_scale):
+        for signature in kernel.signatures:
+            names = {str(getattr(t, "dtype", t)) for t in signature} & floats
+            if str(getattr(signature[0], "dtype", "")) == np.dtype(dtype).name:
+                assert names == {np.dtype(dtype).name}, signature
+
+
+def test_non_contiguous_arrays_take_the_numpy_path():
+    rng = np.random.default_rng(8)
+    base_np, base_nb = _pair(rng, (20, 12), np.float64)
+    Z_np, Z_nb = base_np[:, ::2], base_nb[:, ::2]  # strided views
+    b = rng.standard_normal(6)
+    _kernels_numpy.bias_activation(Z_np, b, "logistic")
+    numba_kernels.bias_activation(Z_nb, b, "logistic")
+    assert_array_equal(base_nb, base_np)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(activation="logistic", solver="adam"),
+        dict(activation="relu", solver="sgd", output_activation="softmax"),
+        dict(activation="tanh", solver="sgd", nesterovs_momentum=False, alpha=0.1),
+        dict(activation="logistic", solver="lbfgs", max_iter=15),
+    ],
+)
+def test_fits_agree_between_kernels(dtype, params):
+    X, y = load_digits(return_X_y=True)
+    X = (X[:400] / 16).astype(dtype)
+    y = y[:400]
+    fitted = {}
+    for name in ("numpy", "numba"):
+        with skmlp.config_context(kernels=name):
+            assert skmlp.kernel_backend() == name
+            kwargs = dict(hidden_layer_sizes=(20, 10), max_iter=8, random_state=0) | params
+            fitted[name] = MLPClassifier(**kwargs).fit(X, y)
+    a, b = fitted["numpy"], fitted["numba"]
+    rtol = 1e-4 if dtype == np.float32 else 1e-10
+    assert_allclose(b.loss_curve_, a.loss_curve_, rtol=rtol)
+    for W_b, W_a in zip(b.coefs_, a.coefs_):
+        assert W_b.dtype == dtype
+        assert_allclose(W_b, W_a, rtol=rtol, atol=rtol * np.abs(W_a).max())
+    assert_array_equal(b.predict(X), a.predict(X))
+
+
+# --------------------------------------------------------------------------
+# The setting
+# --------------------------------------------------------------------------
+def test_set_config_rejects_unknown_kernels():
+    with pytest.raises(ValueError, match="kernels must be one of 'auto', 'numba', 'numpy'"):
+        skmlp.set_config(kernels="cuda")
+    assert skmlp.get_config()["kernels"] in _config.KERNEL_CHOICES
+
+
+def test_config_context_restores_after_an_error():
+    before = skmlp.get_config()
+    with pytest.raises(RuntimeError), skmlp.config_context(kernels="numpy"):
+        assert skmlp.get_config()["kernels"] == "numpy"
+        raise RuntimeError
+    assert skmlp.get_config() == before
+
+
+def test_bad_environment_variable_names_itself(monkeypatch, blobs2):
+    monkeypatch.setitem(_config._settings, "kernels", "fastest")
+    with pytest.raises(ValueError, match="environment variable SKMLP_KERNELS must be one of"):
+        MLPClassifier(max_iter=2).fit(*blobs2)
+
+
+def test_numba_requested_but_missing(monkeypatch, blobs2):
+    monkeypatch.setattr(_kernels, "_numba_tried", True)
+    monkeypatch.setattr(_kernels, "_numba_kernels", None)
+    with skmlp.config_context(kernels="auto"):
+        assert skmlp.kernel_backend() == "numpy"
+    clf = MLPClassifier(max_iter=2, random_state=0).fit(*blobs2)
+    before = [W.copy() for W in clf.coefs_]
+    with skmlp.config_context(kernels="numba"):
+        with pytest.raises(ImportError, match=r'pip install "skmlp\[fast\]"'):
+            clf.fit(*blobs2)
+    for W, W0 in zip(clf.coefs_, before):  # a failed fit leaves the model as it was
+        assert_array_equal(W, W0)
+
+
+def test_without_numba_installed_everything_runs_on_numpy():
+    """A fresh interpreter where numba cannot be imported falls back to numpy."""
+    code = (
+        "import sys; sys.modules['numba'] = None\n"
+        "import skmlp\n"
+        "from sklearn.datasets import make_blobs\n"
+        "X, y = make_blobs(60, cluster_std=0.5, random_state=0)\n"
+        "clf = skmlp.MLPClassifier(max_iter=300, random_state=0).fit(X, y)\n"
+        "print(skmlp.kernel_backend(), clf.score(X, y), 'skmlp._kernels_numba' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.split()
+    assert out[0] == "numpy"
+    assert float(out[1]) > 0.9
+    assert out[2] == "False"
+
+
+def test_environment_variable_sets_the_default():
+    code = "import skmlp; print(skmlp.get_config()['kernels'], skmlp.kernel_backend())"
+    env = {**os.environ, "SKMLP_KERNELS": "numpy"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout.split()
+    assert out == ["numpy", "numpy"]
