@@ -5,7 +5,10 @@ For each configuration, in one process, this script times
 * ``skmlp.MLPClassifier`` and ``sklearn.neural_network.MLPClassifier`` fitted
   with identical arguments (solver, batch size, dtype, activation, softmax
   output, ``tol=0`` and ``n_iter_no_change=max_iter`` so that both run exactly
-  ``--epochs`` epochs), reported as seconds per epoch (fit time / ``n_iter_``);
+  ``--epochs`` epochs), reported as seconds per epoch (fit time / ``n_iter_``).
+  skmlp runs with the kernels that ``skmlp.kernel_backend()`` picks (numba's
+  with the ``fast`` extra) and, when those are numba's, once more with the
+  numpy kernels ("skmlp-numpy");
 * "the floor": the bare matrix products of the same epoch, into preallocated
   arrays, so that only BLAS time is counted. Per minibatch: ``A_prev @ W`` for
   each layer, ``A_prev.T @ delta`` for each layer and ``delta @ W.T`` for each
@@ -201,6 +204,41 @@ def make_estimators(config: Config, epochs: int, seed: int = 0) -> dict:
     }
 
 
+def skmlp_runs() -> dict:
+    """The skmlp variants to time: ``{label: kernels setting}``.
+
+    "skmlp" is what a user gets (``kernels="auto"``); "skmlp-numpy" adds the
+    numpy kernels when "auto" means numba, to show what the compiled ones buy.
+    """
+    import skmlp
+
+    runs = {"skmlp": "auto"}
+    with skmlp.config_context(kernels="auto"):
+        if skmlp.kernel_backend() == "numba":
+            runs["skmlp-numpy"] = "numpy"
+    return runs
+
+
+def kernels_context(lib: str, runs: dict):
+    """The ``skmlp.config_context`` under which ``lib`` runs (none for scikit-learn)."""
+    import skmlp
+
+    if lib not in runs:
+        return contextlib.nullcontext()
+    return skmlp.config_context(kernels=runs[lib])
+
+
+def warm_up_skmlp(config: Config, X, y, runs: dict) -> None:
+    """One tiny fit per kernel setting, so that compiled kernels are loaded before timing."""
+    est = make_estimators(config, 1)["skmlp"]
+    for kernels in runs.values():
+        import skmlp
+
+        with skmlp.config_context(kernels=kernels):
+            fit_quietly(est, X[:300], y[:300])
+            est.predict_proba(X[:10])
+
+
 def fit_quietly(estimator, X, y):
     """Fit, hiding the expected "maximum iterations reached" warning."""
     with warnings.catch_warnings():
@@ -351,43 +389,56 @@ def run_fit_config(config: Config, X, y, epochs: int, repeats: int) -> dict:
     units = [X.shape[1], *config.hidden, n_classes]
     floor = Floor(units, config.batch_size, config.dtype)
     sizes = batch_sizes(X.shape[0], config.batch_size)
-    raw = {"skmlp": [], "sklearn": [], "floor": [], "n_iter": {}}
+    runs = skmlp_runs()
+    warm_up_skmlp(config, X, y, runs)
+    libs = [*runs, "sklearn"]
+    raw = {lib: [] for lib in [*libs, "floor"]} | {"n_iter": {}}
     for _ in range(repeats):
-        for lib, est in make_estimators(config, epochs).items():
-            raw[lib].append(time_fit(est, X, y))
+        for lib in libs:
+            est = make_estimators(config, epochs)["sklearn" if lib == "sklearn" else "skmlp"]
+            with kernels_context(lib, runs):
+                raw[lib].append(time_fit(est, X, y))
             raw["n_iter"][lib] = est.n_iter_
         raw["floor"].append(time_floor_epoch(floor, sizes, epochs))
-    memory = {
-        lib: peak_memory_mb(lambda est=est: fit_quietly(est, X, y))
-        for lib, est in make_estimators(config, 1).items()
-    }
+    memory = {}
+    for lib in libs:
+        est = make_estimators(config, 1)["sklearn" if lib == "sklearn" else "skmlp"]
+        with kernels_context(lib, runs):
+            memory[lib] = peak_memory_mb(lambda est=est: fit_quietly(est, X, y))
     return {"raw": raw, "memory_mb": memory, "X_mb": X.nbytes / 1e6}
 
 
 def run_predict_config(config: Config, X, y, X_pred, repeats: int) -> dict:
     """Raw timings (lists of seconds per call) and peak memory of ``predict_proba``."""
     X, X_pred = X.astype(config.dtype), X_pred.astype(config.dtype)
+    runs = skmlp_runs()
+    warm_up_skmlp(config, X, y, runs)
     estimators = make_estimators(config, 1)
     for est in estimators.values():
         fit_quietly(est, X, y)
     units = [X.shape[1], *config.hidden, len(estimators["skmlp"].classes_)]
     floor = Floor(units, X_pred.shape[0], config.dtype, training=False)
-    raw = {"skmlp": [], "sklearn": [], "floor": [], "n_rows": X_pred.shape[0]}
+    libs = [*runs, "sklearn"]
+    raw = {lib: [] for lib in [*libs, "floor"]} | {"n_rows": X_pred.shape[0]}
     for _ in range(repeats):
-        for lib, est in estimators.items():
-            raw[lib].append(time_predict(est, X_pred))
+        for lib in libs:
+            est = estimators["sklearn" if lib == "sklearn" else "skmlp"]
+            with kernels_context(lib, runs):
+                raw[lib].append(time_predict(est, X_pred))
         raw["floor"].append(time_floor_forward(floor, X_pred.shape[0]))
-    memory = {
-        lib: peak_memory_mb(lambda est=est: est.predict_proba(X_pred))
-        for lib, est in estimators.items()
-    }
+    memory = {}
+    for lib in libs:
+        est = estimators["sklearn" if lib == "sklearn" else "skmlp"]
+        with kernels_context(lib, runs):
+            memory[lib] = peak_memory_mb(lambda est=est: est.predict_proba(X_pred))
     return {"raw": raw, "memory_mb": memory, "X_mb": X_pred.nbytes / 1e6}
 
 
 def summarize(config: Config, result: dict) -> dict:
     """Medians and ratios of one configuration's raw timings."""
     raw = result["raw"]
-    med = {lib: statistics.median(raw[lib]) for lib in ("skmlp", "sklearn", "floor")}
+    libs = [lib for lib in ("skmlp", "skmlp-numpy", "sklearn", "floor") if lib in raw]
+    med = {lib: statistics.median(raw[lib]) for lib in libs}
     return {
         "config": asdict(config),
         "unit": "s/epoch" if config.task == "fit" else "s/call",
@@ -406,7 +457,8 @@ def summarize(config: Config, result: dict) -> dict:
 # ----------------------------------------------------------------------------
 TABLE_HEADER = (
     "| config | skmlp s/epoch | sklearn s/epoch | floor s/epoch | sklearn/skmlp "
-    "| skmlp/floor | skmlp peak MB | sklearn peak MB | X MB |"
+    "| skmlp/floor | skmlp-numpy s/epoch | skmlp-numpy/skmlp | skmlp peak MB "
+    "| sklearn peak MB | X MB |"
 )
 
 
@@ -423,6 +475,8 @@ def markdown_table(rows: list) -> str:
             f"{med['floor']:.4f}",
             f"{row['sklearn_over_skmlp']:.2f}",
             f"{row['skmlp_over_floor']:.2f}",
+            f"{med['skmlp-numpy']:.4f}" if "skmlp-numpy" in med else "n/a",
+            f"{med['skmlp-numpy'] / med['skmlp']:.2f}" if "skmlp-numpy" in med else "n/a",
             f"{mem['skmlp']:.1f}",
             f"{mem['sklearn']:.1f}",
             f"{row['X_mb']:.1f}",
@@ -478,6 +532,16 @@ def skmlp_source_digest() -> str:
     return digest.hexdigest()
 
 
+def _version_of(package: str) -> str | None:
+    """The installed version of ``package``, or None."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
+
+
 def machine_info() -> dict:
     """Platform, CPU count, library versions, BLAS and the relevant environment."""
     import scipy
@@ -495,6 +559,8 @@ def machine_info() -> dict:
         "scipy": scipy.__version__,
         "sklearn": sklearn.__version__,
         "skmlp": skmlp.__version__,
+        "skmlp_kernels": skmlp.kernel_backend(),
+        "numba": _version_of("numba"),
         "git_commit": git_commit(),
         "skmlp_source_sha1": skmlp_source_digest(),
         "env": {name: os.environ.get(name) for name in ENV_VARS},
