@@ -19,9 +19,11 @@ For each configuration, in one process, this script times
 A last configuration times ``predict_proba`` on 10,000 rows (seconds per call;
 its floor is the forward products alone).
 
-Each measurement is repeated ``--repeats`` times and the median is reported. The
-results are printed as a markdown table and written, with machine information
-and the raw timings, to a JSON file.
+Each measurement is repeated ``--repeats`` times (in alternating order) and the
+median is reported. The ratios are medians of per-repeat ratios, each taken
+between timings seconds apart, which a shared machine's drifting speed upsets
+far less than a ratio of medians. The results are printed as a markdown table
+and written, with machine information and the raw timings, to a JSON file.
 
 Examples
 --------
@@ -393,13 +395,15 @@ def run_fit_config(config: Config, X, y, epochs: int, repeats: int) -> dict:
     warm_up_skmlp(config, X, y, runs)
     libs = [*runs, "sklearn"]
     raw = {lib: [] for lib in [*libs, "floor"]} | {"n_iter": {}}
-    for _ in range(repeats):
-        for lib in libs:
+    for repeat in range(repeats):
+        for lib in alternate([*libs, "floor"], repeat):
+            if lib == "floor":
+                raw["floor"].append(time_floor_epoch(floor, sizes, epochs))
+                continue
             est = make_estimators(config, epochs)["sklearn" if lib == "sklearn" else "skmlp"]
             with kernels_context(lib, runs):
                 raw[lib].append(time_fit(est, X, y))
             raw["n_iter"][lib] = est.n_iter_
-        raw["floor"].append(time_floor_epoch(floor, sizes, epochs))
     memory = {}
     for lib in libs:
         est = make_estimators(config, 1)["sklearn" if lib == "sklearn" else "skmlp"]
@@ -420,12 +424,14 @@ def run_predict_config(config: Config, X, y, X_pred, repeats: int) -> dict:
     floor = Floor(units, X_pred.shape[0], config.dtype, training=False)
     libs = [*runs, "sklearn"]
     raw = {lib: [] for lib in [*libs, "floor"]} | {"n_rows": X_pred.shape[0]}
-    for _ in range(repeats):
-        for lib in libs:
+    for repeat in range(repeats):
+        for lib in alternate([*libs, "floor"], repeat):
+            if lib == "floor":
+                raw["floor"].append(time_floor_forward(floor, X_pred.shape[0]))
+                continue
             est = estimators["sklearn" if lib == "sklearn" else "skmlp"]
             with kernels_context(lib, runs):
                 raw[lib].append(time_predict(est, X_pred))
-        raw["floor"].append(time_floor_forward(floor, X_pred.shape[0]))
     memory = {}
     for lib in libs:
         est = estimators["sklearn" if lib == "sklearn" else "skmlp"]
@@ -434,18 +440,39 @@ def run_predict_config(config: Config, X, y, X_pred, repeats: int) -> dict:
     return {"raw": raw, "memory_mb": memory, "X_mb": X_pred.nbytes / 1e6}
 
 
+def alternate(libs: list, repeat: int) -> list:
+    """``libs`` in order on even repeats and reversed on odd ones, so that a
+    machine that speeds up or slows down during a repeat favours no one."""
+    return list(libs) if repeat % 2 == 0 else list(reversed(libs))
+
+
+def paired_ratio(raw: dict, num: str, den: str) -> float:
+    """Median over the repeats of ``num / den`` timed in the same repeat.
+
+    On a shared machine whose speed drifts by tens of percent between seconds,
+    timings taken moments apart are compared with each other; the median then
+    drops the repeats that a burst of other work upset.
+    """
+    return statistics.median(a / b for a, b in zip(raw[num], raw[den]))
+
+
 def summarize(config: Config, result: dict) -> dict:
     """Medians and ratios of one configuration's raw timings."""
     raw = result["raw"]
     libs = [lib for lib in ("skmlp", "skmlp-numpy", "sklearn", "floor") if lib in raw]
     med = {lib: statistics.median(raw[lib]) for lib in libs}
+    ratios = {
+        "sklearn_over_skmlp": paired_ratio(raw, "sklearn", "skmlp"),
+        "skmlp_over_floor": paired_ratio(raw, "skmlp", "floor"),
+    }
+    if "skmlp-numpy" in raw:
+        ratios["numpy_kernels_over_skmlp"] = paired_ratio(raw, "skmlp-numpy", "skmlp")
     return {
         "config": asdict(config),
         "unit": "s/epoch" if config.task == "fit" else "s/call",
         "median_s": med,
         "min_s": {lib: min(raw[lib]) for lib in med},
-        "sklearn_over_skmlp": med["sklearn"] / med["skmlp"],
-        "skmlp_over_floor": med["skmlp"] / med["floor"],
+        **ratios,
         "peak_mb": result["memory_mb"],
         "X_mb": result["X_mb"],
         "raw": raw,
@@ -476,7 +503,7 @@ def markdown_table(rows: list) -> str:
             f"{row['sklearn_over_skmlp']:.2f}",
             f"{row['skmlp_over_floor']:.2f}",
             f"{med['skmlp-numpy']:.4f}" if "skmlp-numpy" in med else "n/a",
-            f"{med['skmlp-numpy'] / med['skmlp']:.2f}" if "skmlp-numpy" in med else "n/a",
+            f"{row['numpy_kernels_over_skmlp']:.2f}" if "skmlp-numpy" in med else "n/a",
             f"{mem['skmlp']:.1f}",
             f"{mem['sklearn']:.1f}",
             f"{row['X_mb']:.1f}",

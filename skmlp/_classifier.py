@@ -19,7 +19,7 @@ from sklearn.utils.multiclass import (
     type_of_target,
     unique_labels,
 )
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from . import _kernels
 from ._activations import log_logistic, log_softmax, logsumexp_rows
@@ -624,13 +624,22 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             )
 
     # -------------------------------------------------------------- predict
-    def _logits(self, X):
-        """Z_out for X: the forward pass without the output activation."""
+    def _logits(self, X, check_finite: bool = False):
+        """Z_out for X: the forward pass without the output activation.
+
+        With ``check_finite``, raise scikit-learn's error for NaN or infinity
+        in ``X``. A NaN or an infinity in row i of X makes row i of
+        ``Z[1] = X W[1]`` non-finite too (``inf * 0`` is NaN), so ``X`` itself
+        is scanned only when ``Z[1]`` is: a pass over ``n * units`` values
+        instead of ``n * n_features``.
+        """
         n_layers = len(self.coefs_)
         kernels = _kernels.active()
         A = X
         for l, (W, b) in enumerate(zip(self.coefs_, self.intercepts_), start=1):
             Z = np.asarray(A @ W)  # Z[l] = A[l-1] W[l]
+            if l == 1 and check_finite and not np.isfinite(Z.sum()):
+                check_array(X, accept_sparse=True, dtype=None, input_name="X", estimator=self)
             if l < n_layers:
                 kernels.bias_activation(Z, b, self.activation)  # A[l] = phi(Z[l] + b[l])
             else:
@@ -646,10 +655,11 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             accept_sparse=["csr", "csc"],
             dtype=(np.float64, np.float32),
             reset=False,
+            ensure_all_finite=sparse.issparse(X),  # dense X: checked through Z[1]
         )
         X = X.astype(self.coefs_[0].dtype, copy=False)
-        with np.errstate(over="ignore", under="ignore"):
-            return self._logits(X)
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            return self._logits(X, check_finite=True)
 
     def decision_function(self, X):
         """The output layer's logits ``Z_out``, before the output activation.

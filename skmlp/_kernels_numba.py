@@ -238,13 +238,14 @@ def add_scaled(Y, a: float, X, scratch) -> None:
     _add_scaled(Y.reshape(-1), Y.dtype.type(a), X.reshape(-1))
 
 
-# Each optimizer loop runs over a range of entries; with ``with_decay`` the
-# gradient is g + decay p (the L2 term of the weights, which come first in the
-# flat vector), added in the same pass. The compiler takes the branch on
-# ``with_decay`` out of the loop.
+# Each optimizer loop runs over whole (sliced) vectors: a loop over
+# ``range(start, stop)`` would not vectorise, as numba must allow for negative
+# indices. With ``with_decay`` the gradient is g + decay p (the L2 term of the
+# weights, which come first in the flat vector), added in the same pass; the
+# compiler takes the branch on ``with_decay`` out of the loop.
 @_jit
-def _sgd_range(p, g, velocity, lr, momentum, nesterov, start, stop, with_decay, decay):
-    for i in range(start, stop):
+def _sgd(p, g, velocity, lr, momentum, nesterov, with_decay, decay):
+    for i in range(p.shape[0]):
         gi = g[i] + p[i] * decay if with_decay else g[i]
         step = gi * lr
         v = velocity[i] * momentum - step  # v = mu v - lr g
@@ -255,6 +256,16 @@ def _sgd_range(p, g, velocity, lr, momentum, nesterov, start, stop, with_decay, 
             p[i] += v  # p += v
 
 
+def _split(n_decayed: int, decay: float, *vectors):
+    """``(with_decay, decay, first parts)`` and ``(False, 0, rest)`` of the vectors."""
+    n = n_decayed if decay else 0
+    dtype = vectors[0].dtype.type
+    return [
+        (True, dtype(decay), [x[:n] for x in vectors]),
+        (False, dtype(0), [x[n:] for x in vectors]),
+    ]
+
+
 def sgd_update(p, g, velocity, lr, momentum, nesterov, scratch, decay=0.0, n_decayed=0) -> None:
     """One SGD step with momentum, in place in ``p`` and ``velocity``."""
     if not all(x.flags.c_contiguous and x.ndim == 1 for x in (p, g, velocity)):
@@ -262,18 +273,17 @@ def sgd_update(p, g, velocity, lr, momentum, nesterov, scratch, decay=0.0, n_dec
             p, g, velocity, lr, momentum, nesterov, scratch, decay, n_decayed
         )
     dtype = p.dtype.type
-    args = (p, g, velocity, dtype(lr), dtype(momentum), bool(nesterov))
-    n_decayed = n_decayed if decay else 0
-    _sgd_range(*args, 0, n_decayed, True, dtype(decay))
-    _sgd_range(*args, n_decayed, p.shape[0], False, dtype(0))
+    for with_decay, d, (p_, g_, v_) in _split(n_decayed, decay, p, g, velocity):
+        if p_.shape[0]:
+            _sgd(p_, g_, v_, dtype(lr), dtype(momentum), bool(nesterov), with_decay, d)
 
 
 @_jit
-def _adam_range(
+def _adam(
     p, g, m, v, beta_1, one_minus_beta_1, beta_2, one_minus_beta_2, lr_t, epsilon,
-    start, stop, with_decay, decay,
+    with_decay, decay,
 ):  # fmt: skip
-    for i in range(start, stop):
+    for i in range(p.shape[0]):
         gi = g[i] + p[i] * decay if with_decay else g[i]
         mi = m[i] * beta_1 + gi * one_minus_beta_1  # m = b1 m + (1 - b1) g
         vi = v[i] * beta_2 + (gi * gi) * one_minus_beta_2  # v = b2 v + (1 - b2) g^2
@@ -289,11 +299,10 @@ def adam_update(p, g, m, v, beta_1, beta_2, lr_t, epsilon, scratch, decay=0.0, n
             p, g, m, v, beta_1, beta_2, lr_t, epsilon, scratch, decay, n_decayed
         )
     dtype = p.dtype.type
-    args = (
-        p, g, m, v,
+    hyper = (
         dtype(beta_1), dtype(1.0 - beta_1), dtype(beta_2), dtype(1.0 - beta_2),
         dtype(lr_t), dtype(epsilon),
     )  # fmt: skip
-    n_decayed = n_decayed if decay else 0
-    _adam_range(*args, 0, n_decayed, True, dtype(decay))
-    _adam_range(*args, n_decayed, p.shape[0], False, dtype(0))
+    for with_decay, d, (p_, g_, m_, v_) in _split(n_decayed, decay, p, g, m, v):
+        if p_.shape[0]:
+            _adam(p_, g_, m_, v_, *hyper, with_decay, d)

@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from scipy import sparse
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
@@ -37,6 +38,21 @@ BAD_INPUT = {
     "inf_in_X": (lambda: _est().fit(_with(np.inf, (0, 2)), y), ValueError, "X contains inf"),
     "nan_in_X_predict": (
         lambda: _fitted().predict(_with(np.nan, (3, 1))),
+        ValueError,
+        "X contains NaN",
+    ),
+    "inf_in_X_predict_proba": (
+        lambda: _fitted().predict_proba(_with(-np.inf, (7, 0))),
+        ValueError,
+        "X contains infinity",
+    ),
+    "nan_in_X_decision_function_float32": (
+        lambda: _fitted().decision_function(_with(np.nan, (0, 3)).astype(np.float32)),
+        ValueError,
+        "X contains NaN",
+    ),
+    "nan_in_sparse_X_predict": (
+        lambda: _fitted().predict(sparse.csr_matrix(_with(np.nan, (3, 1)))),
         ValueError,
         "X contains NaN",
     ),
@@ -278,3 +294,16 @@ def test_load_mnist_takes_any_dtype_spelling(tmp_path, dtype):
     X_train, _, X_test, _ = load_mnist(path, dtype=dtype)
     assert X_train.dtype == np.float32 and X_test.dtype == np.float32
     assert X_train.max() <= 1.0
+
+
+def test_finite_but_overflowing_X_predicts_without_error_or_warning():
+    """Finite X whose first-layer products overflow: the scan of X runs, finds
+    nothing wrong, and prediction goes on (saturated probabilities)."""
+    clf = _fitted()
+    huge = _with(1e308, (2, 0))
+    huge[2, 1] = 1e308
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        proba = clf.predict_proba(huge)
+    assert proba.shape == (len(X), 3)
+    assert_allclose(np.delete(proba, 2, axis=0), np.delete(clf.predict_proba(X), 2, axis=0))

@@ -171,7 +171,7 @@ def test_float32_loops_are_compiled_for_float32(dtype):
     Z = rng.standard_normal((5, 3)).astype(dtype)
     numba_kernels.bias_activation(Z, np.zeros(3, dtype), "logistic")
     floats = {"float32", "float64"}
-    for kernel in (numba_kernels._adam_range, numba_kernels._add_rows_scale):
+    for kernel in (numba_kernels._adam, numba_kernels._add_rows_scale):
         for signature in kernel.signatures:
             names = {str(getattr(t, "dtype", t)) for t in signature} & floats
             if str(getattr(signature[0], "dtype", "")) == np.dtype(dtype).name:
