@@ -4,7 +4,7 @@ Fits ``skmlp.MLPClassifier`` on the data of ``bench_training.py`` for one of its
 configurations and reports
 
 * the seconds per epoch spent in each phase of ``fit_stochastic`` (forward,
-  loss, backward, optimizer update; the rest is batch gathering, shuffling and
+  data loss, backward, optimizer update; the rest is batch gathering, shuffling and
   the loop), measured by wrapping those functions;
 * the bare-products floor of ``bench_training.py`` for comparison;
 * with ``--lines`` and the ``line_profiler`` package installed, a line-by-line
@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_training as bench  # noqa: E402
 
+import skmlp  # noqa: E402
 from skmlp import _backprop, _optimizers, _training  # noqa: E402
 
 
@@ -50,7 +51,7 @@ def timed_phases(totals: dict):
 
         return wrapper
 
-    patched = [(_training, name) for name in ("forward", "loss", "backward")] + [
+    patched = [(_training, name) for name in ("forward", "data_loss", "backward")] + [
         (cls, "update") for cls in (_optimizers.SGDOptimizer, _optimizers.AdamOptimizer)
     ]
     originals = [(owner, name, getattr(owner, name)) for owner, name in patched]
@@ -67,6 +68,7 @@ def timed_phases(totals: dict):
 def phase_report(config, X, y, epochs: int) -> str:
     """Seconds per epoch of each phase of one skmlp fit, next to the floor."""
     X = X.astype(config.dtype)
+    bench.warm_up_skmlp(config, X, y, {"skmlp": "auto"})  # load compiled kernels first
     est = bench.make_estimators(config, epochs)["skmlp"]
     totals = defaultdict(float)
     with timed_phases(totals):
@@ -77,7 +79,10 @@ def phase_report(config, X, y, epochs: int) -> str:
     floor = bench.Floor(units, config.batch_size, config.dtype)
     floor_s = bench.time_floor_epoch(floor, bench.batch_sizes(X.shape[0], config.batch_size), 3)
     n = est.n_iter_
-    lines = [f"{config.name}: {total / n:.4f} s/epoch, floor {floor_s:.4f} s/epoch"]
+    lines = [
+        f"{config.name} ({skmlp.kernel_backend()} kernels): {total / n:.4f} s/epoch, "
+        f"floor {floor_s:.4f} s/epoch"
+    ]
     accounted = 0.0
     for name, seconds in sorted(totals.items(), key=lambda kv: -kv[1]):
         accounted += seconds
@@ -87,28 +92,45 @@ def phase_report(config, X, y, epochs: int) -> str:
     return "\n".join(lines)
 
 
+KERNEL_FUNCTIONS = (
+    "bias_activation",
+    "output_activation",
+    "data_loss",
+    "activation_derivative",
+    "sgd_update",
+    "adam_update",
+)
+
+
 def line_report(config, X, y, epochs: int) -> str:
     """Line-by-line profile of the training functions (needs ``line_profiler``)."""
     import io
 
     from line_profiler import LineProfiler
 
-    from skmlp import _activations
+    from skmlp import _activations, _kernels_numpy
+
+    kernel_modules = [_kernels_numpy]
+    if skmlp.kernel_backend() == "numba":
+        from skmlp import _kernels_numba
+
+        kernel_modules.append(_kernels_numba)
 
     profiler = LineProfiler()
     for func in (
         _training.fit_stochastic,
         _training._Batches.epoch,
         _backprop.forward,
-        _backprop.loss,
-        _backprop.cross_entropy,
+        _backprop.data_loss,
         _backprop.backward,
         _optimizers.SGDOptimizer.update,
         _optimizers.AdamOptimizer.update,
+        _activations.cross_entropy,
         _activations.inplace_logistic_derivative,
         _activations.inplace_relu_derivative,
         _activations.inplace_softmax,
         _activations.logsumexp_rows,
+        *(getattr(kernels, name) for kernels in kernel_modules for name in KERNEL_FUNCTIONS),
     ):
         profiler.add_function(func)
     X = X.astype(config.dtype)
