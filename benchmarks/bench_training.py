@@ -9,6 +9,8 @@ For each configuration, in one process, this script times
   skmlp runs with the kernels that ``skmlp.kernel_backend()`` picks (numba's
   with the ``fast`` extra) and, when those are numba's, once more with the
   numpy kernels ("skmlp-numpy");
+* "gather": copying the shuffled minibatches' rows of ``X`` into one buffer,
+  which every shuffling trainer does once per epoch, on one core;
 * "the floor": the bare matrix products of the same epoch, into preallocated
   arrays, so that only BLAS time is counted. Per minibatch: ``A_prev @ W`` for
   each layer, ``A_prev.T @ delta`` for each layer and ``delta @ W.T`` for each
@@ -335,6 +337,23 @@ class Floor:
             self.backward(n)
 
 
+def time_gather_epoch(X, batch_size: int, epochs: int, seed: int = 0) -> float:
+    """Seconds per epoch of gathering shuffled minibatches of ``X`` into one buffer.
+
+    Every library that shuffles pays this copy (scikit-learn through
+    ``_safe_indexing``); it is memory-bound, on one core.
+    """
+    rng = np.random.default_rng(seed)
+    buffer = np.empty((batch_size, X.shape[1]), X.dtype)
+    start = time.perf_counter()
+    for _ in range(epochs):
+        order = rng.permutation(X.shape[0])
+        for first in range(0, X.shape[0], batch_size):
+            rows = order[first : first + batch_size]
+            np.take(X, rows, axis=0, out=buffer[: len(rows)], mode="clip")
+    return (time.perf_counter() - start) / epochs
+
+
 def time_floor_epoch(floor: Floor, sizes: list, epochs: int) -> float:
     """Seconds per epoch of the bare products, averaged over ``epochs`` epochs."""
     start = time.perf_counter()
@@ -394,11 +413,14 @@ def run_fit_config(config: Config, X, y, epochs: int, repeats: int) -> dict:
     runs = skmlp_runs()
     warm_up_skmlp(config, X, y, runs)
     libs = [*runs, "sklearn"]
-    raw = {lib: [] for lib in [*libs, "floor"]} | {"n_iter": {}}
+    raw = {lib: [] for lib in [*libs, "floor", "gather"]} | {"n_iter": {}}
     for repeat in range(repeats):
-        for lib in alternate([*libs, "floor"], repeat):
+        for lib in alternate([*libs, "floor", "gather"], repeat):
             if lib == "floor":
                 raw["floor"].append(time_floor_epoch(floor, sizes, epochs))
+                continue
+            if lib == "gather":
+                raw["gather"].append(time_gather_epoch(X, config.batch_size, epochs))
                 continue
             est = make_estimators(config, epochs)["sklearn" if lib == "sklearn" else "skmlp"]
             with kernels_context(lib, runs):
@@ -459,12 +481,16 @@ def paired_ratio(raw: dict, num: str, den: str) -> float:
 def summarize(config: Config, result: dict) -> dict:
     """Medians and ratios of one configuration's raw timings."""
     raw = result["raw"]
-    libs = [lib for lib in ("skmlp", "skmlp-numpy", "sklearn", "floor") if lib in raw]
+    libs = [lib for lib in ("skmlp", "skmlp-numpy", "sklearn", "floor", "gather") if lib in raw]
     med = {lib: statistics.median(raw[lib]) for lib in libs}
     ratios = {
         "sklearn_over_skmlp": paired_ratio(raw, "sklearn", "skmlp"),
         "skmlp_over_floor": paired_ratio(raw, "skmlp", "floor"),
     }
+    if "gather" in raw:  # the floor plus the copy of the shuffled rows
+        raw["floor+gather"] = [f + g for f, g in zip(raw["floor"], raw["gather"])]
+        med["floor+gather"] = statistics.median(raw["floor+gather"])
+        ratios["skmlp_over_floor_gather"] = paired_ratio(raw, "skmlp", "floor+gather")
     if "skmlp-numpy" in raw:
         ratios["numpy_kernels_over_skmlp"] = paired_ratio(raw, "skmlp-numpy", "skmlp")
     return {
@@ -484,8 +510,8 @@ def summarize(config: Config, result: dict) -> dict:
 # ----------------------------------------------------------------------------
 TABLE_HEADER = (
     "| config | skmlp s/epoch | sklearn s/epoch | floor s/epoch | sklearn/skmlp "
-    "| skmlp/floor | skmlp-numpy s/epoch | skmlp-numpy/skmlp | skmlp peak MB "
-    "| sklearn peak MB | X MB |"
+    "| skmlp/floor | gather s/epoch | skmlp/(floor+gather) | skmlp-numpy s/epoch "
+    "| skmlp-numpy/skmlp | skmlp peak MB | sklearn peak MB | X MB |"
 )
 
 
@@ -502,6 +528,8 @@ def markdown_table(rows: list) -> str:
             f"{med['floor']:.4f}",
             f"{row['sklearn_over_skmlp']:.2f}",
             f"{row['skmlp_over_floor']:.2f}",
+            f"{med['gather']:.4f}" if "gather" in med else "n/a",
+            f"{row['skmlp_over_floor_gather']:.2f}" if "gather" in med else "n/a",
             f"{med['skmlp-numpy']:.4f}" if "skmlp-numpy" in med else "n/a",
             f"{row['numpy_kernels_over_skmlp']:.2f}" if "skmlp-numpy" in med else "n/a",
             f"{mem['skmlp']:.1f}",
