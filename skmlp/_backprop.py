@@ -112,10 +112,10 @@ class Workspace:
 
 def _matmul_into(left, right: Array, out: Array) -> None:
     """out = left @ right, where ``left`` may be a sparse matrix."""
-    if sparse.issparse(left):
-        out[...] = left @ right
-    else:
+    if type(left) is np.ndarray or not sparse.issparse(left):  # the common case first
         np.matmul(left, right, out=out)
+    else:
+        out[...] = left @ right
 
 
 def forward(
@@ -201,7 +201,7 @@ def backward(
         if alpha:  # + d/dW of alpha / (2S) ||W||^2
             kernels.add_scaled(ws.dW[l - 1], alpha / S, W, scratch=ws.decay[l - 1])
         # db[l] = sum_i delta[l]_i: the bias input a_0 = 1 (seed, section 8).
-        np.sum(delta, axis=0, out=ws.db[l - 1])  # (units_l,)
+        np.add.reduce(delta, axis=0, out=ws.db[l - 1])  # (units_l,)
         if l > 1:
             # delta[l-1] = (delta[l] W[l]^T) * phi'(A[l-1]): the chain rule through
             # Z[l] = A[l-1] W[l] + b[l], then through A[l-1] = phi(Z[l-1]).

@@ -30,8 +30,17 @@ def _numba_kernels_or_none() -> ModuleType | None:
 
 
 def active() -> ModuleType:
-    """The kernel module for the current ``kernels`` setting."""
-    choice = _config.get_config()["kernels"]
+    """The kernel module for the current ``kernels`` setting (called per batch)."""
+    choice = _config._settings["kernels"]
+    if choice == "numpy":
+        return _kernels_numpy
+    if _numba_kernels is not None and (choice == "auto" or choice == "numba"):
+        return _numba_kernels
+    return _resolve(choice)
+
+
+def _resolve(choice: str) -> ModuleType:
+    """``active()`` when numba is not loaded yet, or the setting is wrong."""
     # set_config validates its argument; only the environment variable can be wrong.
     _config._check_kernels(choice, f"The environment variable {_config.ENV_VAR}")
     if choice == "numpy":

@@ -7,10 +7,10 @@ same order, so the results agree with the reference to the last bit: no
 ``fastmath`` (which would let the compiler reorder or fuse them), and every
 scalar is cast to the arrays' dtype before the call so that float32 loops
 stay float32. ``tanh`` is left to numpy, whose vectorised version is faster
-than a scalar ``tanh`` per element. The output layer is the exception: its
-``exp`` and ``log1p`` come from the C library, one element at a time, which
-beats numpy's many passes over such small arrays but can differ from numpy's
-in the last bit.
+than a scalar ``tanh`` per element, and so are ``exp`` and ``log1p``. The
+output layer is the exception to bit-for-bit agreement: its loss and
+probabilities are written differently from the reference's ``logaddexp`` and
+``logsumexp``, and agree with them to rounding.
 
 ``error_model="numpy"`` drops Python's division-by-zero checks, which would
 stop the loops from vectorising; IEEE rules apply instead, as in numpy.
@@ -93,25 +93,36 @@ def bias_activation(Z, b, activation: str) -> None:
 
 # --------------------------------------------------------------------------
 # The output layer: probabilities and the cross-entropy, from the logits.
-# These call the C library's exp and log1p per element, whose last bit can
-# differ from numpy's vectorised versions: here the two kernels agree to
-# rounding, not to the bit.
+# The exponentials and logarithms are numpy's (vectorised, several times
+# faster than the C library's one call per element); the compiled loops do
+# the arithmetic around them in one pass each. The formulas differ from the
+# reference's (logaddexp, logsumexp) in how they round, so here the two
+# kernels agree to rounding, not to the bit.
 # --------------------------------------------------------------------------
 @_jit
-def _logistic_output(Z, b, A, one):
-    """Z += b; A = sigmoid(Z), from e = exp(-|z|) <= 1 so that nothing overflows."""
+def _add_bias_neg_abs(Z, b, E):
+    """Z += b; E = -|Z|."""
     n, k = Z.shape
     for i in range(n):
         for j in range(k):
             z = Z[i, j] + b[j]
             Z[i, j] = z
-            e = np.exp(-abs(z))
-            A[i, j] = one / (one + e) if z >= 0 else e / (one + e)
+            E[i, j] = -abs(z)
 
 
 @_jit
-def _softmax_output(Z, b, A, zero):
-    """Z += b; A = softmax(Z) per row, shifted by the row's maximum."""
+def _sigmoid_from_exp(Z, E, one):
+    """E = sigmoid(Z) from E = exp(-|Z|) <= 1, which cannot overflow."""
+    n, k = Z.shape
+    for i in range(n):
+        for j in range(k):
+            e = E[i, j]
+            E[i, j] = one / (one + e) if Z[i, j] >= 0 else e / (one + e)
+
+
+@_jit
+def _add_bias_shift_rows(Z, b, E):
+    """Z += b; E = Z - max(Z) per row. NaN in a row makes the row's E NaN."""
     n, k = Z.shape
     for i in range(n):
         top = Z[i, 0] + b[0]
@@ -119,55 +130,98 @@ def _softmax_output(Z, b, A, zero):
             z = Z[i, j] + b[j]
             Z[i, j] = z
             top = max(top, z)
+        for j in range(k):
+            E[i, j] = Z[i, j] - top
+
+
+@_jit
+def _normalize_rows(E, zero):
+    """E = E / sum(E) per row."""
+    n, k = E.shape
+    for i in range(n):
         total = zero
         for j in range(k):
-            e = np.exp(Z[i, j] - top)
-            A[i, j] = e
-            total += e
+            total += E[i, j]
         for j in range(k):
-            A[i, j] = A[i, j] / total
+            E[i, j] = E[i, j] / total
 
 
 def output_activation(Z_out, b, A_out, out_activation: str) -> None:
     """Z_out += b, then A_out = phi_out(Z_out)."""
-    if not all(x.flags.c_contiguous for x in (Z_out, b, A_out)):
+    if out_activation not in ("logistic", "softmax") or not (
+        Z_out.flags.c_contiguous and A_out.flags.c_contiguous
+    ):
         return _kernels_numpy.output_activation(Z_out, b, A_out, out_activation)
     dtype = Z_out.dtype.type
     if out_activation == "logistic":
-        _logistic_output(Z_out, b, A_out, dtype(1))
-    elif out_activation == "softmax":
-        _softmax_output(Z_out, b, A_out, dtype(0))
+        _add_bias_neg_abs(Z_out, b, A_out)
+        np.exp(A_out, out=A_out)
+        _sigmoid_from_exp(Z_out, A_out, dtype(1))
     else:
-        _kernels_numpy.output_activation(Z_out, b, A_out, out_activation)
+        _add_bias_shift_rows(Z_out, b, A_out)
+        np.exp(A_out, out=A_out)
+        _normalize_rows(A_out, dtype(0))
 
 
 @_jit
-def _logistic_cross_entropy(Z, Y, ce, zero):
-    """CE_i = sum_j log(1 + exp(z_ij)) - y_ij z_ij, with the softplus written stably."""
+def _neg_abs(Z, E):
+    """E = -|Z|."""
     n, k = Z.shape
     for i in range(n):
-        total = zero
         for j in range(k):
-            z = Z[i, j]
-            softplus = max(z, zero) + np.log1p(np.exp(-abs(z)))
-            total += softplus - Y[i, j] * z
-        ce[i] = total
+            E[i, j] = -abs(Z[i, j])
 
 
 @_jit
-def _softmax_cross_entropy(Z, Y, ce, zero):
-    """CE_i = logsumexp(z_i) sum_j y_ij - sum_j y_ij z_ij."""
+def _logistic_cross_entropy(Z, Y, L, weights, weighted, zero):
+    """sum_i s_i CE_i, CE_i = sum_j softplus(z_ij) - y_ij z_ij.
+
+    ``L`` holds log(1 + exp(-|z|)), so softplus(z) = max(z, 0) + L: finite
+    for every finite z. Each CE_i is summed in the data's dtype, the total
+    over the rows in float64.
+    """
+    n, k = Z.shape
+    total = 0.0
+    for i in range(n):
+        ce = zero
+        for j in range(k):
+            z = Z[i, j]
+            ce += (max(z, zero) + L[i, j]) - Y[i, j] * z
+        total += ce * weights[i] if weighted else ce
+    return total
+
+
+@_jit
+def _shift_rows(Z, E):
+    """E = Z - max(Z) per row."""
     n, k = Z.shape
     for i in range(n):
         top = Z[i, 0]
         for j in range(k):
             top = max(top, Z[i, j])
+        for j in range(k):
+            E[i, j] = Z[i, j] - top
+
+
+@_jit
+def _softmax_cross_entropy(Z, Y, E, weights, weighted, zero):
+    """sum_i s_i CE_i, CE_i = logsumexp(z_i) sum_j y_ij - sum_j y_ij z_ij.
+
+    ``E`` holds exp(z - max(z)) per row, so logsumexp(z) = max(z) + log(sum E).
+    """
+    n, k = Z.shape
+    total = 0.0
+    for i in range(n):
+        top = Z[i, 0]
         exp_sum, y_sum, yz = zero, zero, zero
         for j in range(k):
-            exp_sum += np.exp(Z[i, j] - top)
+            top = max(top, Z[i, j])
+            exp_sum += E[i, j]
             y_sum += Y[i, j]
             yz += Y[i, j] * Z[i, j]
-        ce[i] = (top + np.log(exp_sum)) * y_sum - yz
+        ce = (top + np.log(exp_sum)) * y_sum - yz
+        total += ce * weights[i] if weighted else ce
+    return total
 
 
 def data_loss(Z_out, Y, out_activation: str, sample_weight) -> float:
@@ -176,10 +230,20 @@ def data_loss(Z_out, Y, out_activation: str, sample_weight) -> float:
         Z_out.flags.c_contiguous and Y.flags.c_contiguous and Z_out.dtype == Y.dtype
     ):
         return _kernels_numpy.data_loss(Z_out, Y, out_activation, sample_weight)
-    ce = np.empty(Z_out.shape[0], Z_out.dtype)
-    kernel = _logistic_cross_entropy if out_activation == "logistic" else _softmax_cross_entropy
-    kernel(Z_out, Y, ce, Z_out.dtype.type(0))
-    return float(ce.sum() if sample_weight is None else ce @ sample_weight)
+    E = np.empty_like(Z_out)
+    weighted = sample_weight is not None
+    weights = sample_weight if weighted else Z_out[:, 0]  # unread when not weighted
+    zero = Z_out.dtype.type(0)
+    if out_activation == "logistic":
+        _neg_abs(Z_out, E)
+        np.exp(E, out=E)
+        np.log1p(E, out=E)  # log(1 + exp(-|z|))
+        total = _logistic_cross_entropy(Z_out, Y, E, weights, weighted, zero)
+    else:
+        _shift_rows(Z_out, E)
+        np.exp(E, out=E)
+        total = _softmax_cross_entropy(Z_out, Y, E, weights, weighted, zero)
+    return float(total)
 
 
 # --------------------------------------------------------------------------
@@ -256,26 +320,24 @@ def _sgd(p, g, velocity, lr, momentum, nesterov, with_decay, decay):
             p[i] += v  # p += v
 
 
-def _split(n_decayed: int, decay: float, *vectors):
-    """``(with_decay, decay, first parts)`` and ``(False, 0, rest)`` of the vectors."""
-    n = n_decayed if decay else 0
-    dtype = vectors[0].dtype.type
-    return [
-        (True, dtype(decay), [x[:n] for x in vectors]),
-        (False, dtype(0), [x[n:] for x in vectors]),
-    ]
-
-
 def sgd_update(p, g, velocity, lr, momentum, nesterov, scratch, decay=0.0, n_decayed=0) -> None:
     """One SGD step with momentum, in place in ``p`` and ``velocity``."""
-    if not all(x.flags.c_contiguous and x.ndim == 1 for x in (p, g, velocity)):
+    if not (
+        p.ndim == 1
+        and p.flags.c_contiguous
+        and g.flags.c_contiguous
+        and velocity.flags.c_contiguous
+    ):
         return _kernels_numpy.sgd_update(
             p, g, velocity, lr, momentum, nesterov, scratch, decay, n_decayed
         )
     dtype = p.dtype.type
-    for with_decay, d, (p_, g_, v_) in _split(n_decayed, decay, p, g, velocity):
-        if p_.shape[0]:
-            _sgd(p_, g_, v_, dtype(lr), dtype(momentum), bool(nesterov), with_decay, d)
+    lr, momentum, nesterov = dtype(lr), dtype(momentum), bool(nesterov)
+    n = n_decayed if decay else 0  # the weights, then the biases
+    if n:
+        _sgd(p[:n], g[:n], velocity[:n], lr, momentum, nesterov, True, dtype(decay))
+    if n < p.shape[0]:
+        _sgd(p[n:], g[n:], velocity[n:], lr, momentum, nesterov, False, dtype(0))
 
 
 @_jit
@@ -294,7 +356,13 @@ def _adam(
 
 def adam_update(p, g, m, v, beta_1, beta_2, lr_t, epsilon, scratch, decay=0.0, n_decayed=0) -> None:
     """One Adam step, in place in ``p``, ``m`` and ``v``."""
-    if not all(x.flags.c_contiguous and x.ndim == 1 for x in (p, g, m, v)):
+    if not (
+        p.ndim == 1
+        and p.flags.c_contiguous
+        and g.flags.c_contiguous
+        and m.flags.c_contiguous
+        and v.flags.c_contiguous
+    ):
         return _kernels_numpy.adam_update(
             p, g, m, v, beta_1, beta_2, lr_t, epsilon, scratch, decay, n_decayed
         )
@@ -303,6 +371,8 @@ def adam_update(p, g, m, v, beta_1, beta_2, lr_t, epsilon, scratch, decay=0.0, n
         dtype(beta_1), dtype(1.0 - beta_1), dtype(beta_2), dtype(1.0 - beta_2),
         dtype(lr_t), dtype(epsilon),
     )  # fmt: skip
-    for with_decay, d, (p_, g_, m_, v_) in _split(n_decayed, decay, p, g, m, v):
-        if p_.shape[0]:
-            _adam(p_, g_, m_, v_, *hyper, with_decay, d)
+    n = n_decayed if decay else 0  # the weights, then the biases
+    if n:
+        _adam(p[:n], g[:n], m[:n], v[:n], *hyper, True, dtype(decay))
+    if n < p.shape[0]:
+        _adam(p[n:], g[n:], m[n:], v[n:], *hyper, False, dtype(0))

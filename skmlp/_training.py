@@ -90,10 +90,10 @@ class _Batches:
             # The indices come from a permutation, so they are valid: mode="clip"
             # skips numpy's bounds checking and its buffered copy.
             if self.dense:
-                Xb = np.take(self.X, idx, axis=0, out=self.X_buf[:k], mode="clip")
+                Xb = self.X.take(idx, axis=0, out=self.X_buf[:k], mode="clip")
             else:
                 Xb = self.X[idx]
-            Yb = np.take(self.Y, idx, axis=0, out=self.Y_buf[:k], mode="clip")
+            Yb = self.Y.take(idx, axis=0, out=self.Y_buf[:k], mode="clip")
             yield Xb, Yb, None if sw is None else sw[idx]
 
 
