@@ -13,17 +13,25 @@ from . import _config, _kernels_numpy
 
 _numba_kernels: ModuleType | None = None
 _numba_tried = False
+_numba_error: str = "numba is not installed"
 
 
 def _numba_kernels_or_none() -> ModuleType | None:
-    """:mod:`skmlp._kernels_numba`, or None when numba cannot be imported."""
-    global _numba_kernels, _numba_tried
+    """:mod:`skmlp._kernels_numba`, or None when it cannot be loaded.
+
+    Besides a missing numba, loading fails when numba cannot set up its
+    on-disk cache (no writable cache directory; ``NUMBA_CACHE_DIR`` names
+    one). "auto" then runs on numpy; "numba" reports the reason.
+    """
+    global _numba_kernels, _numba_tried, _numba_error
     if not _numba_tried:
         _numba_tried = True
         try:
             from . import _kernels_numba
         except ImportError:
             pass
+        except Exception as exc:  # numba present but unusable here
+            _numba_error = f"numba failed to load the compiled kernels ({exc})"
         else:
             _numba_kernels = _kernels_numba
     return _numba_kernels
@@ -50,7 +58,7 @@ def _resolve(choice: str) -> ModuleType:
         return compiled
     if choice == "numba":
         raise ImportError(
-            "kernels='numba' needs numba, which is not installed. Install the fast "
+            f"kernels='numba' needs numba, but {_numba_error}. Install the fast "
             'extra (pip install "skmlp[fast]"), or choose kernels="auto" or "numpy" '
             f"(skmlp.set_config, or the {_config.ENV_VAR} environment variable)."
         )

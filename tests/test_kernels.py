@@ -279,3 +279,36 @@ def test_environment_variable_sets_the_default():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     ).stdout.split()
     assert out == ["numpy", "numpy"]
+
+
+def test_numba_that_fails_to_load_falls_back_and_says_why():
+    """numba installed but unusable (e.g. no writable cache directory): "auto"
+    runs on numpy, "numba" raises an ImportError that gives the reason."""
+    code = (
+        "import sys, importlib.abc\n"
+        "class Broken(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name == 'skmlp._kernels_numba':\n"
+        "            raise RuntimeError('no locator available for the cache')\n"
+        "sys.meta_path.insert(0, Broken())\n"
+        "import skmlp\n"
+        "from sklearn.datasets import make_blobs\n"
+        "X, y = make_blobs(60, cluster_std=0.5, random_state=0)\n"
+        "print(skmlp.kernel_backend())\n"
+        "skmlp.MLPClassifier(max_iter=5, random_state=0).fit(X, y)\n"
+        "skmlp.set_config(kernels='numba')\n"
+        "try:\n"
+        "    skmlp.MLPClassifier(max_iter=5).fit(X, y)\n"
+        "except ImportError as exc:\n"
+        "    print(exc)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout.splitlines()
+    assert out[0] == "numpy"
+    assert "numba failed to load the compiled kernels (no locator available" in out[1]
+    assert 'pip install "skmlp[fast]"' in out[1]
