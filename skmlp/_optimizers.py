@@ -10,6 +10,8 @@ scalars that keep float32 parameters float32.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import _kernels
@@ -156,8 +158,7 @@ class AdamOptimizer(_Optimizer):
     def update(self, params: list, grads: list, decay: float = 0.0, n_decayed: int = 0) -> None:
         self.t += 1
         b1, b2, eps = self.beta_1, self.beta_2, self.epsilon
-        lr_t = self.learning_rate * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
-        lr_t = float(lr_t)
+        lr_t = self.learning_rate * math.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
         kernels = _kernels.active()
         for p, g, m, v, s in zip(params, grads, self.ms, self.vs, self._scratch_for(params)):
             kernels.adam_update(p, g, m, v, b1, b2, lr_t, eps, s, decay, n_decayed)
