@@ -76,7 +76,7 @@ def set_config(kernels=None) -> None:
     --------
     get_config : The current settings.
     config_context : Change the settings inside a ``with`` block.
-    kernel_backend : The kernels that ``"auto"`` resolves to.
+    skmlp.kernel_backend : The kernels that ``"auto"`` resolves to.
 
     Examples
     --------

@@ -79,7 +79,7 @@ def kernel_backend() -> str:
 
     See Also
     --------
-    set_config : Choose the kernels.
+    skmlp.set_config : Choose the kernels.
 
     Examples
     --------
