@@ -4,8 +4,8 @@ import warnings
 
 import numpy as np
 import pytest
-from scipy import sparse
 from numpy.testing import assert_allclose, assert_array_equal
+from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import check_is_fitted
