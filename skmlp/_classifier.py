@@ -659,7 +659,15 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         )
         X = X.astype(self.coefs_[0].dtype, copy=False)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            return self._logits(X, check_finite=True)
+            Z = self._logits(X, check_finite=True)
+        if np.isnan(Z).any():  # finite X, but products so large that inf - inf appeared
+            raise ValueError(
+                "The network's outputs are NaN for some rows of X: X's values are so "
+                f"large (up to {float(abs(X).max()):.3g}) that the layers' products "
+                "overflowed. Scale X as for training, e.g. with "
+                "sklearn.preprocessing.StandardScaler."
+            )
+        return Z
 
     def decision_function(self, X):
         """The output layer's logits ``Z_out``, before the output activation.

@@ -307,3 +307,17 @@ def test_finite_but_overflowing_X_predicts_without_error_or_warning():
         proba = clf.predict_proba(huge)
     assert proba.shape == (len(X), 3)
     assert_allclose(np.delete(proba, 2, axis=0), np.delete(clf.predict_proba(X), 2, axis=0))
+
+
+def test_overflow_to_nan_is_an_error_not_nan_probabilities():
+    """Finite X so large that a layer meets inf - inf: a clear error, not NaN."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = MLPClassifier((2,), activation="identity", max_iter=5, random_state=0).fit(X, y)
+    clf.coefs_[0][...] = [[2, 0], [0, 2], [0, 0], [0, 0]]  # Z[1] = 2 x[:2]
+    clf.coefs_[1][...] = 1.0  # every output adds both hidden units
+    huge = X.copy()
+    huge[4, :2] = [1e308, -1e308]  # Z[1] = (inf, -inf), so Z_out = inf - inf = NaN
+    with pytest.raises(ValueError, match="overflowed. Scale X"):
+        clf.predict_proba(huge)
+    clf.predict_proba(X)  # ordinary X still predicts
