@@ -15,7 +15,7 @@ from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
-from . import MLPClassifier, __version__
+from . import MLPClassifier, __version__, kernel_backend
 from .datasets import load_mnist
 
 
@@ -109,7 +109,8 @@ def main(argv=None) -> int:
         f"skmlp {__version__}: {name}, {X_train.shape[0]} train / {X_test.shape[0]} test "
         f"samples, {X_train.shape[1]}-{'-'.join(map(str, args.hidden))}-"
         f"{len(np.unique(y_train))} network, {args.activation} hidden, "
-        f"{args.output} output, solver={args.solver}, {np.dtype(dtype).name}"
+        f"{args.output} output, solver={args.solver}, {np.dtype(dtype).name}, "
+        f"{kernel_backend()} kernels"
     )
     start = time.perf_counter()
     with warnings.catch_warnings():
