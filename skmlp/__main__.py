@@ -7,6 +7,7 @@ runs anywhere in seconds; ``--mnist PATH`` trains on MNIST instead.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import warnings
 
@@ -92,7 +93,11 @@ def load_data(args, dtype):
 def main(argv=None) -> int:
     args = parse_args(argv)
     dtype = np.float32 if args.float32 else np.float64
-    name, X_train, X_test, y_train, y_test = load_data(args, dtype)
+    try:
+        name, X_train, X_test, y_train, y_test = load_data(args, dtype)
+    except (OSError, RuntimeError, KeyError, ValueError) as exc:
+        print(f"error: cannot load the data: {exc}", file=sys.stderr)
+        return 2
     learning_rate = args.learning_rate or (0.1 if args.solver == "sgd" else 0.01)
     clf = MLPClassifier(
         hidden_layer_sizes=tuple(args.hidden),
