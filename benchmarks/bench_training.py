@@ -211,15 +211,15 @@ def make_estimators(config: Config, epochs: int, seed: int = 0) -> dict:
 def skmlp_runs() -> dict:
     """The skmlp variants to time: ``{label: kernels setting}``.
 
-    "skmlp" is what a user gets (``kernels="auto"``); "skmlp-numpy" adds the
-    numpy kernels when "auto" means numba, to show what the compiled ones buy.
+    "skmlp" runs under the current setting (``SKMLP_KERNELS``, default
+    "auto": what a user gets); "skmlp-numpy" adds the numpy kernels when that
+    setting means numba, to show what the compiled ones buy.
     """
     import skmlp
 
-    runs = {"skmlp": "auto"}
-    with skmlp.config_context(kernels="auto"):
-        if skmlp.kernel_backend() == "numba":
-            runs["skmlp-numpy"] = "numpy"
+    runs = {"skmlp": skmlp.get_config()["kernels"]}
+    if skmlp.kernel_backend() == "numba":
+        runs["skmlp-numpy"] = "numpy"
     return runs
 
 

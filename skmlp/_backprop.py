@@ -178,6 +178,7 @@ def backward(
     """Backpropagate after :func:`forward`; return ``(dW, db)`` in ``ws``."""
     kernels = _kernels.active()
     n_layers = len(coefs)
+    alpha = float(alpha)  # a numpy float64 scalar would upcast float32 arithmetic
     S = ws.Z_out.shape[0] if sample_weight is None else float(sample_weight.sum())
 
     # Output error.  For a sigmoid output with binary cross-entropy summed over

@@ -624,28 +624,40 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             )
 
     # -------------------------------------------------------------- predict
-    def _logits(self, X, check_finite: bool = False):
+    def _logits(self, X, X_given=None):
         """Z_out for X: the forward pass without the output activation.
 
-        With ``check_finite``, raise scikit-learn's error for NaN or infinity
-        in ``X``. A NaN or an infinity in row i of X makes row i of
-        ``Z[1] = X W[1]`` non-finite too (``inf * 0`` is NaN), so ``X`` itself
-        is scanned only when ``Z[1]`` is: a pass over ``n * units`` values
-        instead of ``n * n_features``.
+        With ``X_given`` (the input as passed, before its cast to the
+        model's dtype), raise a clear error for NaN or infinity in it. A NaN
+        or an infinity in row i of X makes row i of ``Z[1] = X W[1]``
+        non-finite too (``inf * 0`` is NaN), so X itself is scanned only when
+        ``Z[1]`` is: a pass over ``n * units`` values instead of
+        ``n * n_features``.
         """
         n_layers = len(self.coefs_)
         kernels = _kernels.active()
         A = X
         for l, (W, b) in enumerate(zip(self.coefs_, self.intercepts_), start=1):
             Z = np.asarray(A @ W)  # Z[l] = A[l-1] W[l]
-            if l == 1 and check_finite and not np.isfinite(Z.sum()):
-                check_array(X, accept_sparse=True, dtype=None, input_name="X", estimator=self)
+            if l == 1 and X_given is not None and not np.isfinite(Z.sum()):
+                self._check_finite_input(X_given, X)
             if l < n_layers:
                 kernels.bias_activation(Z, b, self.activation)  # A[l] = phi(Z[l] + b[l])
             else:
                 Z += b  # Z_out = A[L-1] W[L] + b[L]
             A = Z
         return A
+
+    def _check_finite_input(self, X_given, X) -> None:
+        """scikit-learn's error for NaN/inf in X, or ours for a cast that overflowed."""
+        check_array(X_given, accept_sparse=True, dtype=None, input_name="X", estimator=self)
+        values = X.data if sparse.issparse(X) else X
+        if X is not X_given and not np.isfinite(values).all():
+            raise ValueError(
+                f"X has values beyond the range of {X.dtype}, the dtype this model was "
+                f"fitted in (the largest is {float(abs(X_given).max()):.3g}). Scale X as "
+                "for training, or fit the model on float64 data."
+            )
 
     def _validated_logits(self, X):
         check_is_fitted(self)
@@ -657,14 +669,14 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             reset=False,
             ensure_all_finite=sparse.issparse(X),  # dense X: checked through Z[1]
         )
-        X = X.astype(self.coefs_[0].dtype, copy=False)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            Z = self._logits(X, check_finite=True)
-        if np.isnan(Z).any():  # finite X, but products so large that inf - inf appeared
+            X_model = X.astype(self.coefs_[0].dtype, copy=False)  # a float32 model's dtype
+            Z = self._logits(X_model, X_given=X)
+        if not np.isfinite(Z).all():  # finite X, but products beyond the dtype's range
             raise ValueError(
-                "The network's outputs are NaN for some rows of X: X's values are so "
-                f"large (up to {float(abs(X).max()):.3g}) that the layers' products "
-                "overflowed. Scale X as for training, e.g. with "
+                "The network's outputs are not finite for some rows of X: X's values "
+                f"are so large (up to {float(abs(X).max()):.3g}) that the layers' "
+                "products overflowed. Scale X as for training, e.g. with "
                 "sklearn.preprocessing.StandardScaler."
             )
         return Z

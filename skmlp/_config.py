@@ -12,18 +12,30 @@ numpy passes into one. The tests check that the two agree to the last bit
 everywhere but in the output layer, whose ``exp`` and ``log`` come from
 different math libraries and agree to rounding.
 The default comes from the environment variable ``SKMLP_KERNELS``, which
-joblib's worker processes inherit.
+joblib's worker processes inherit. As in scikit-learn, the settings are
+per thread: ``set_config`` and ``config_context`` change the calling thread's
+settings, and a new thread starts from the defaults.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import contextmanager
 
 KERNEL_CHOICES = ("auto", "numba", "numpy")
 ENV_VAR = "SKMLP_KERNELS"
 
-_settings = {"kernels": os.environ.get(ENV_VAR, "auto")}
+_defaults = {"kernels": os.environ.get(ENV_VAR, "auto")}
+_local = threading.local()
+
+
+def _settings() -> dict:
+    """This thread's settings (a copy of the defaults on its first use)."""
+    settings = getattr(_local, "settings", None)
+    if settings is None:
+        settings = _local.settings = dict(_defaults)
+    return settings
 
 
 def _check_kernels(value, where: str) -> str:
@@ -53,11 +65,11 @@ def get_config() -> dict:
     >>> skmlp.get_config()["kernels"] in ("auto", "numba", "numpy")
     True
     """
-    return dict(_settings)
+    return dict(_settings())
 
 
 def set_config(kernels=None) -> None:
-    """Change skmlp's settings for this process.
+    """Change skmlp's settings for the calling thread.
 
     Parameters
     ----------
@@ -66,7 +78,8 @@ def set_config(kernels=None) -> None:
         prediction (bias and activation, activation derivatives, the L2
         gradient, the optimizer updates). ``"auto"`` uses numba when it is
         installed (the ``fast`` extra) and numpy otherwise; ``"numba"``
-        raises an ImportError at the next fit if numba is missing; ``"numpy"``
+        raises an ImportError at the next fit or prediction if numba is
+        missing; ``"numpy"``
         always uses the numpy reference. Both give the same numbers, up to
         the last bit of the output layer's ``exp`` and ``log``. ``None``
         leaves the setting unchanged. The environment variable
@@ -88,7 +101,7 @@ def set_config(kernels=None) -> None:
     >>> skmlp.set_config(kernels=previous)
     """
     if kernels is not None:
-        _settings["kernels"] = _check_kernels(kernels, "kernels")
+        _settings()["kernels"] = _check_kernels(kernels, "kernels")
 
 
 @contextmanager
@@ -120,4 +133,4 @@ def config_context(*, kernels=None):
     try:
         yield
     finally:
-        _settings.update(previous)
+        _settings().update(previous)

@@ -121,7 +121,8 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
     S_total = n_samples if sample_weight is None else float(sample_weight.sum())
     rng = est._random_state
     n_weights = sum(W.size for W in est.coefs_)  # the flat vector holds the weights first
-    out_act, act, alpha = est.out_activation_, est.activation, est.alpha
+    out_act, act = est.out_activation_, est.activation
+    alpha = float(est.alpha)  # a numpy float64 (e.g. from np.logspace) would upcast float32
 
     epochs = 1 if incremental else est.max_iter
     bar = progress(epochs, est.verbose, desc="skmlp")

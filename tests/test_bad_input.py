@@ -321,3 +321,35 @@ def test_overflow_to_nan_is_an_error_not_nan_probabilities():
     with pytest.raises(ValueError, match="overflowed. Scale X"):
         clf.predict_proba(huge)
     clf.predict_proba(X)  # ordinary X still predicts
+
+
+@pytest.mark.parametrize("method", ["predict_proba", "predict_log_proba", "predict"])
+def test_infinite_logits_are_an_error_not_nan(method):
+    """Finite X that drives a logit to +inf (relu, softmax output): a clear
+    error, not NaN probabilities and a numpy warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = MLPClassifier(
+            (2,), activation="relu", output_activation="softmax", max_iter=5, random_state=0
+        ).fit(X, y)
+    clf.coefs_[0][...] = [[2, 0], [0, 0], [0, 0], [0, 0]]  # Z[1] = 2 x_0: inf for 1e308
+    clf.intercepts_[0][...] = 0
+    clf.coefs_[1][...] = [[1, -1, 0.5], [0, 0, 0]]  # logits +inf, -inf, +inf
+    huge = X.copy()
+    huge[0, 0] = 1e308
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning on the way to the error
+        with pytest.raises(ValueError, match="overflowed. Scale X"):
+            getattr(clf, method)(huge)
+
+
+def test_float64_X_beyond_float32_range_for_a_float32_model():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = MLPClassifier((3,), max_iter=5, random_state=0).fit(X.astype(np.float32), y)
+    beyond = X.copy()
+    beyond[0, 0] = 1e39  # finite in float64, infinite in float32
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="beyond the range of float32, the dtype this"):
+            clf.predict(beyond)

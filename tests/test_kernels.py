@@ -9,6 +9,7 @@ rounding.
 import os
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -178,7 +179,9 @@ def test_float32_loops_are_compiled_for_float32(dtype):
                 assert names == {np.dtype(dtype).name}, signature
 
 
-def test_non_contiguous_arrays_take_the_numpy_path():
+def test_strided_views_are_updated_in_place():
+    """Views that are not C-contiguous (never the training loop's own buffers)
+    are updated in place, with the reference's numbers."""
     rng = np.random.default_rng(8)
     base_np, base_nb = _pair(rng, (20, 12), np.float64)
     Z_np, Z_nb = base_np[:, ::2], base_nb[:, ::2]  # strided views
@@ -186,6 +189,25 @@ def test_non_contiguous_arrays_take_the_numpy_path():
     _kernels_numpy.bias_activation(Z_np, b, "logistic")
     numba_kernels.bias_activation(Z_nb, b, "logistic")
     assert_array_equal(base_nb, base_np)
+    assert ((base_nb[:, ::2] > 0) & (base_nb[:, ::2] < 1)).all()  # the view was written
+
+
+@pytest.mark.parametrize("kernels", ["numpy", "numba"])
+def test_numpy_float64_alpha_keeps_float32_arithmetic(kernels):
+    """GridSearchCV over np.logspace passes alpha as np.float64: float32 data
+    must train exactly as with the same Python float."""
+    X, y = load_digits(return_X_y=True)
+    X = (X[:300] / 16).astype(np.float32)
+    with skmlp.config_context(kernels=kernels):
+        fits = [
+            MLPClassifier((16,), alpha=alpha, solver="sgd", max_iter=3, random_state=0).fit(
+                X, y[:300]
+            )
+            for alpha in (1.3, np.float64(1.3))  # 1.3 / S rounds differently in float32
+        ]
+    assert fits[1].coefs_[0].dtype == np.float32
+    assert_array_equal(fits[1].coefs_[0], fits[0].coefs_[0])
+    assert fits[1].loss_curve_ == fits[0].loss_curve_
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -226,6 +248,63 @@ def test_set_config_rejects_unknown_kernels():
     assert skmlp.get_config()["kernels"] in _config.KERNEL_CHOICES
 
 
+def test_settings_are_per_thread():
+    """A thread's config_context reaches neither a thread running inside it
+    nor one that outlives it."""
+    seen = {}
+    entered, done = threading.Event(), threading.Event()
+
+    def reader():
+        seen["reader"] = skmlp.get_config()["kernels"]
+
+    def other_thread():
+        with skmlp.config_context(kernels="numpy"):
+            entered.set()
+            done.wait(10)
+        seen["other after"] = skmlp.get_config()["kernels"]
+
+    before = skmlp.get_config()["kernels"]
+    with skmlp.config_context(kernels="numba"):
+        thread = threading.Thread(target=reader)
+        thread.start()
+        thread.join(10)
+    assert seen["reader"] == before  # a new thread starts from the defaults
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    entered.wait(10)
+    with skmlp.config_context(kernels="numba"):
+        seen["main inside"] = skmlp.get_config()["kernels"]
+    seen["main after"] = skmlp.get_config()["kernels"]  # the other thread is still in numpy
+    done.set()
+    thread.join(10)
+    assert seen["main inside"] == "numba"
+    assert seen["main after"] == before
+    assert seen["other after"] == before
+
+
+def test_first_load_from_two_threads_at_once():
+    """Two threads that need the compiled kernels at the same moment both get
+    them: the second waits for the first one's import."""
+    code = (
+        "import threading, skmlp\n"
+        "from skmlp import _kernels\n"
+        "results = []\n"
+        "barrier = threading.Barrier(3)\n"
+        "def load():\n"
+        "    barrier.wait()\n"
+        "    results.append(_kernels.active().NAME)\n"
+        "threads = [threading.Thread(target=load) for _ in range(3)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(sorted(results))\n"
+    )
+    env = {**os.environ, "SKMLP_KERNELS": "numba"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout.strip()
+    assert out == "['numba', 'numba', 'numba']"
+
+
 def test_config_context_restores_after_an_error():
     before = skmlp.get_config()
     with pytest.raises(RuntimeError), skmlp.config_context(kernels="numpy"):
@@ -235,7 +314,7 @@ def test_config_context_restores_after_an_error():
 
 
 def test_bad_environment_variable_names_itself(monkeypatch, blobs2):
-    monkeypatch.setitem(_config._settings, "kernels", "fastest")
+    monkeypatch.setitem(_config._settings(), "kernels", "fastest")
     with pytest.raises(ValueError, match="environment variable SKMLP_KERNELS must be one of"):
         MLPClassifier(max_iter=2).fit(*blobs2)
 
@@ -281,15 +360,22 @@ def test_environment_variable_sets_the_default():
     assert out == ["numpy", "numpy"]
 
 
-def test_numba_that_fails_to_load_falls_back_and_says_why():
-    """numba installed but unusable (e.g. no writable cache directory): "auto"
-    runs on numpy, "numba" raises an ImportError that gives the reason."""
+@pytest.mark.parametrize(
+    "error",
+    [
+        "RuntimeError('no locator available for the cache')",
+        "ImportError('Numba needs NumPy 2.3 or less')",
+    ],
+)
+def test_numba_that_fails_to_load_falls_back_and_says_why(error):
+    """numba installed but unusable (no writable cache directory, a numpy it
+    does not support): "auto" runs on numpy, "numba" gives the reason."""
     code = (
         "import sys, importlib.abc\n"
         "class Broken(importlib.abc.MetaPathFinder):\n"
         "    def find_spec(self, name, path, target=None):\n"
         "        if name == 'skmlp._kernels_numba':\n"
-        "            raise RuntimeError('no locator available for the cache')\n"
+        f"            raise {error}\n"
         "sys.meta_path.insert(0, Broken())\n"
         "import skmlp\n"
         "from sklearn.datasets import make_blobs\n"
@@ -310,5 +396,6 @@ def test_numba_that_fails_to_load_falls_back_and_says_why():
         timeout=120,
     ).stdout.splitlines()
     assert out[0] == "numpy"
-    assert "numba failed to load the compiled kernels (no locator available" in out[1]
+    reason = error.split("'")[1]
+    assert f"numba failed to load the compiled kernels ({reason})" in out[1]
     assert 'pip install "skmlp[fast]"' in out[1]
