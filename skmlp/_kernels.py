@@ -46,8 +46,7 @@ def _numba_kernels_or_none() -> ModuleType | None:
 
 def active() -> ModuleType:
     """The kernel module for the current ``kernels`` setting (called per batch)."""
-    settings = getattr(_config._local, "settings", None) or _config._settings()
-    choice = settings["kernels"]
+    choice = _config._settings()["kernels"]
     if choice == "numpy":
         return _kernels_numpy
     if _numba_kernels is not None and (choice == "auto" or choice == "numba"):
@@ -56,11 +55,9 @@ def active() -> ModuleType:
 
 
 def _resolve(choice: str) -> ModuleType:
-    """``active()`` when numba is not loaded yet, or the setting is wrong."""
+    """``active()`` for "auto"/"numba" before numba is loaded, or a wrong setting."""
     # set_config validates its argument; only the environment variable can be wrong.
     _config._check_kernels(choice, f"The environment variable {_config.ENV_VAR}")
-    if choice == "numpy":
-        return _kernels_numpy
     compiled = _numba_kernels_or_none()
     if compiled is not None:
         return compiled

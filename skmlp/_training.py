@@ -128,9 +128,7 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
     bar = progress(epochs, est.verbose, desc="skmlp")
     stopped = False
     last_batch = None
-    epochs_run = 0
     for _ in range(epochs):
-        epochs_run += 1
         order = rng.permutation(n_samples) if est.shuffle else None
         accumulated = 0.0
         n_steps = 0
@@ -188,7 +186,7 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
         est.intercepts_ = est._best_intercepts
         del est._best_coefs, est._best_intercepts
 
-    if not incremental and not stopped and epochs_run == est.max_iter:
+    if not incremental and not stopped:  # only stopping breaks the loop early
         warnings.warn(
             f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) reached and "
             "the optimization hasn't converged yet.",
