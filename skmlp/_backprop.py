@@ -64,9 +64,8 @@ class Workspace:
     ``X`` by :func:`forward`), ``Z_out`` the output logits, ``dA[l]`` the
     hidden errors. ``dW``/``db`` are the gradients, shaped like the
     parameters and stored as views of one flat vector ``grad`` (so that an
-    optimizer updates every parameter in one pass). ``decay[l]`` is scratch
-    for the L2 term. The output buffer ``A[-1]`` is overwritten by
-    ``delta_out`` in :func:`backward`.
+    optimizer updates every parameter in one pass). The output buffer
+    ``A[-1]`` is overwritten by ``delta_out`` in :func:`backward`.
     """
 
     A: list
@@ -75,7 +74,6 @@ class Workspace:
     grad: Array
     dW: list
     db: list
-    decay: list
 
     @classmethod
     def allocate(cls, layer_units: list[int], n_rows: int, dtype) -> Workspace:
@@ -94,7 +92,6 @@ class Workspace:
             grad=grad,
             dW=views[:n_layers],
             db=views[n_layers:],
-            decay=[np.empty(shape, dtype) for shape in shapes[:n_layers]],
         )
 
     def rows(self, n: int) -> Workspace:
@@ -106,7 +103,6 @@ class Workspace:
             grad=self.grad,
             dW=self.dW,
             db=self.db,
-            decay=self.decay,
         )
 
 
@@ -200,7 +196,7 @@ def backward(
         # dW[l] = A[l-1]^T delta[l]: the seed's (A^h)^T delta, summed over samples.
         _matmul_into(A_prev.T, delta, out=ws.dW[l - 1])  # (units_{l-1}, units_l)
         if alpha:  # + d/dW of alpha / (2S) ||W||^2
-            kernels.add_scaled(ws.dW[l - 1], alpha / S, W, scratch=ws.decay[l - 1])
+            kernels.add_scaled(ws.dW[l - 1], alpha / S, W)
         # db[l] = sum_i delta[l]_i: the bias input a_0 = 1 (seed, section 8).
         np.add.reduce(delta, axis=0, out=ws.db[l - 1])  # (units_l,)
         if l > 1:

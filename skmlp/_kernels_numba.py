@@ -295,7 +295,7 @@ def _add_scaled(Y, a, X):
         Y[i] += X[i] * a
 
 
-def add_scaled(Y, a: float, X, scratch) -> None:
+def add_scaled(Y, a: float, X, scratch=None) -> None:
     """Y += a X."""
     if not (Y.flags.c_contiguous and X.flags.c_contiguous):
         return _kernels_numpy.add_scaled(Y, a, X, scratch)

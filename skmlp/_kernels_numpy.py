@@ -41,8 +41,8 @@ def activation_derivative(A: Array, dA: Array, activation: str) -> None:
     DERIVATIVES[activation](A, dA)
 
 
-def add_scaled(Y: Array, a: float, X: Array, scratch: Array) -> None:
-    """Y += a X (``scratch`` is an array of X's shape to write a X into)."""
+def add_scaled(Y: Array, a: float, X: Array, scratch: Array | None = None) -> None:
+    """Y += a X (``scratch``, of X's shape, takes a X; a new array when None)."""
     Y += np.multiply(X, a, out=scratch)
 
 
