@@ -235,10 +235,8 @@ def kernels_context(lib: str, runs: dict):
 def warm_up_skmlp(config: Config, X, y, runs: dict) -> None:
     """One tiny fit per kernel setting, so that compiled kernels are loaded before timing."""
     est = make_estimators(config, 1)["skmlp"]
-    for kernels in runs.values():
-        import skmlp
-
-        with skmlp.config_context(kernels=kernels):
+    for lib in runs:
+        with kernels_context(lib, runs):
             fit_quietly(est, X[:300], y[:300])
             est.predict_proba(X[:10])
 

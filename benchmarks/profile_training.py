@@ -68,7 +68,7 @@ def timed_phases(totals: dict):
 def phase_report(config, X, y, epochs: int) -> str:
     """Seconds per epoch of each phase of one skmlp fit, next to the floor."""
     X = X.astype(config.dtype)
-    bench.warm_up_skmlp(config, X, y, {"skmlp": "auto"})  # load compiled kernels first
+    bench.warm_up_skmlp(config, X, y, {"skmlp": skmlp.get_config()["kernels"]})  # load kernels
     est = bench.make_estimators(config, epochs)["skmlp"]
     totals = defaultdict(float)
     with timed_phases(totals):
