@@ -100,14 +100,24 @@ def bias_activation(Z, b, activation: str) -> None:
 # kernels agree to rounding, not to the bit.
 # --------------------------------------------------------------------------
 @_jit
-def _add_bias_neg_abs(Z, b, E):
-    """Z += b; E = -|Z|."""
+def _neg_abs(Z, E):
+    """E = -|Z|."""
     n, k = Z.shape
     for i in range(n):
         for j in range(k):
-            z = Z[i, j] + b[j]
-            Z[i, j] = z
-            E[i, j] = -abs(z)
+            E[i, j] = -abs(Z[i, j])
+
+
+@_jit
+def _shift_rows(Z, E):
+    """E = Z - max(Z) per row."""
+    n, k = Z.shape
+    for i in range(n):
+        top = Z[i, 0]
+        for j in range(k):
+            top = max(top, Z[i, j])
+        for j in range(k):
+            E[i, j] = Z[i, j] - top
 
 
 @_jit
@@ -118,20 +128,6 @@ def _sigmoid_from_exp(Z, E, one):
         for j in range(k):
             e = E[i, j]
             E[i, j] = one / (one + e) if Z[i, j] >= 0 else e / (one + e)
-
-
-@_jit
-def _add_bias_shift_rows(Z, b, E):
-    """Z += b; E = Z - max(Z) per row. NaN in a row makes the row's E NaN."""
-    n, k = Z.shape
-    for i in range(n):
-        top = Z[i, 0] + b[0]
-        for j in range(k):
-            z = Z[i, j] + b[j]
-            Z[i, j] = z
-            top = max(top, z)
-        for j in range(k):
-            E[i, j] = Z[i, j] - top
 
 
 @_jit
@@ -153,23 +149,15 @@ def output_activation(Z_out, b, A_out, out_activation: str) -> None:
     ):
         return _kernels_numpy.output_activation(Z_out, b, A_out, out_activation)
     dtype = Z_out.dtype.type
+    _add_rows(Z_out, b)
     if out_activation == "logistic":
-        _add_bias_neg_abs(Z_out, b, A_out)
+        _neg_abs(Z_out, A_out)
         np.exp(A_out, out=A_out)
         _sigmoid_from_exp(Z_out, A_out, dtype(1))
     else:
-        _add_bias_shift_rows(Z_out, b, A_out)
+        _shift_rows(Z_out, A_out)
         np.exp(A_out, out=A_out)
         _normalize_rows(A_out, dtype(0))
-
-
-@_jit
-def _neg_abs(Z, E):
-    """E = -|Z|."""
-    n, k = Z.shape
-    for i in range(n):
-        for j in range(k):
-            E[i, j] = -abs(Z[i, j])
 
 
 @_jit
@@ -189,18 +177,6 @@ def _logistic_cross_entropy(Z, Y, L, weights, weighted, zero):
             ce += (max(z, zero) + L[i, j]) - Y[i, j] * z
         total += ce * weights[i] if weighted else ce
     return total
-
-
-@_jit
-def _shift_rows(Z, E):
-    """E = Z - max(Z) per row."""
-    n, k = Z.shape
-    for i in range(n):
-        top = Z[i, 0]
-        for j in range(k):
-            top = max(top, Z[i, j])
-        for j in range(k):
-            E[i, j] = Z[i, j] - top
 
 
 @_jit
