@@ -731,7 +731,10 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         >>> clf.predict(X[[0, 50, 100]])
         array([0, 1, 2])
         """
-        Z = self._validated_logits(X)
+        return self._predict_from_logits(self._validated_logits(X))
+
+    def _predict_from_logits(self, Z):
+        """The predicted classes (or label indicators) for logits ``Z_out``."""
         if self._multilabel:
             return (Z > 0).astype(int)  # sigmoid(z) > 0.5
         if self.n_outputs_ == 1:

@@ -14,6 +14,7 @@ import numpy as np
 import scipy.optimize
 from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score
 
 from ._backprop import (
     Workspace,
@@ -222,8 +223,8 @@ def _validate(est, validation, penalty_term: float) -> tuple[float, float]:
     weights = {} if sw_val is None else {"sample_weight": sw_val}
     if est.scoring == "loss":
         score = -val_loss
-    elif est.scoring is None:
-        score = est.score(X_val, y_val, **weights)
+    elif est.scoring is None:  # est.score's accuracy, from the logits already computed
+        score = accuracy_score(y_val, est._predict_from_logits(Z_out), **weights)
     else:
         score = est._scorer(est, X_val, y_val, **weights)
     if not math.isfinite(score):
