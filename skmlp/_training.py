@@ -308,7 +308,7 @@ def fit_lbfgs(est, X, Y, sample_weight) -> None:
         if est.verbose:
             print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
 
-    theta0 = np.concatenate([p.ravel() for p in est.coefs_ + est.intercepts_])
+    theta0 = _flatten_parameters(est)  # the weights then the biases, as unpack reads them
     result = scipy.optimize.minimize(
         objective,
         theta0.astype(np.float64),  # scipy's L-BFGS-B works in float64
