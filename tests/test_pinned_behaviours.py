@@ -1,0 +1,372 @@
+"""Behaviours that mutation testing found unguarded (issue 14), each pinned directly.
+
+Every test below was seen failing with its bug planted in the code. Several
+use the same device to state the L2 step by hand: with ``X = 0`` the data
+term of the first layer's weight gradient ``dW[1] = X.T @ delta`` is exactly
+zero, so one SGD step without momentum changes ``W[1]`` by exactly
+``W - (W * (alpha / S_b)) * lr``, in the parameters' dtype.
+
+Every estimator parameter that a test depends on is set explicitly, so that
+changes of the defaults do not change what the tests check.
+"""
+
+import copy
+import math
+import warnings
+
+import numpy as np
+import pytest
+import scipy.optimize
+from numpy.testing import assert_array_equal
+from scipy import sparse
+from scipy.special import expit
+from sklearn.datasets import make_blobs
+from sklearn.exceptions import ConvergenceWarning
+
+import skmlp
+from skmlp import MLPClassifier
+from skmlp._backprop import loss_and_gradients
+from skmlp._split import duplicate_groups, validation_split
+
+try:
+    import skmlp._kernels_numba  # noqa: F401
+
+    KERNELS = ["numpy", "numba"]
+except ImportError:  # numba missing: the numpy kernels only
+    KERNELS = ["numpy"]
+
+
+def _quietly(method, *args, **kwargs):
+    """Call ``method``, ignoring only the ConvergenceWarning of a deliberately short run."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return method(*args, **kwargs)
+
+
+def _sgd_model(**params):
+    """Plain SGD (no momentum, constant rate, no shuffling) unless ``params`` say otherwise."""
+    base = dict(
+        hidden_layer_sizes=(3,),
+        activation="logistic",
+        output_activation="logistic",
+        solver="sgd",
+        learning_rate="constant",
+        momentum=0.0,
+        nesterovs_momentum=False,
+        shuffle=False,
+        early_stopping=False,
+        class_weight=None,
+        random_state=0,
+    )
+    return MLPClassifier(**(base | params))
+
+
+def _l2_step(W, alpha_over_S, lr):
+    """One SGD step without momentum on the L2 term alone: W - (W * (alpha / S)) * lr."""
+    dtype = W.dtype.type
+    return W - (W * dtype(alpha_over_S)) * dtype(lr)
+
+
+def _logistic_loss(X, Y, coefs, intercepts, alpha):
+    """J of a one-hidden-layer sigmoid network with sigmoid outputs, written out here."""
+    (W1, W2), (b1, b2) = coefs, intercepts
+    Z_out = expit(X @ W1 + b1) @ W2 + b2
+    cross_entropy = (np.logaddexp(0, Z_out) - Y * Z_out).sum()
+    return (cross_entropy + alpha / 2 * sum((W**2).sum() for W in coefs)) / X.shape[0]
+
+
+# --------------------------------------------------------------------------
+# 1. The adaptive schedule stops once the learning rate is <= 1e-6.
+# --------------------------------------------------------------------------
+def test_adaptive_schedule_stops_when_the_rate_reaches_exactly_1e_6():
+    lr0 = 1e-6 * 5**2  # 2.4999999999999998e-05, not the literal 2.5e-5
+    # Not vacuous: two divisions by 5 land exactly on 1e-6 in float64, so the
+    # boundary itself is reached (0.01 / 5**k never equals 1e-6, nor does
+    # 2.5e-5 / 5 / 5), and the rate before it is well above 1e-6.
+    assert lr0 / 5.0 / 5.0 == 1e-6
+    assert lr0 / 5.0 > 1e-6
+    X, y = make_blobs(n_samples=20, centers=2, n_features=3, random_state=0)
+    clf = _sgd_model(
+        learning_rate="adaptive",
+        learning_rate_init=lr0,
+        alpha=0.0,
+        batch_size=20,
+        max_iter=50,
+        tol=1e9,  # no epoch ever improves by tol: a stall every n_iter_no_change + 1 epochs
+        n_iter_no_change=1,
+    ).fit(X, y)  # no ConvergenceWarning: stopping is not running out of epochs
+    # Epoch 1 sets best_loss_; the count then exceeds 1 at epochs 3 (lr0 -> 5e-6),
+    # 5 (5e-6 -> 1e-6) and 7, where the rate is 1e-6 <= 1e-6: stop, not 2e-7.
+    assert clf._optimizer.learning_rate == 1e-6
+    assert clf.n_iter_ == 7
+
+
+# --------------------------------------------------------------------------
+# 2. loss_ counts the L2 penalty once per minibatch step.
+# --------------------------------------------------------------------------
+def test_epoch_loss_counts_the_penalty_of_every_minibatch():
+    """loss_ is the mean over the epoch's batches of J_b = (CE_b + alpha/2 ||W||^2) / S_b,
+    weighted by S_b: (sum CE + n_batches * alpha/2 ||W||^2) / n.
+
+    A learning rate of 1e-300 leaves the weights unchanged (checked), so every
+    batch's J is taken at the same weights and the expected loss is exact.
+    """
+    X, y = make_blobs(n_samples=10, centers=2, n_features=4, random_state=0)
+    alpha = 1.0
+    clf = _sgd_model(
+        hidden_layer_sizes=(5,),
+        learning_rate_init=1e-300,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        alpha=alpha,
+        batch_size=4,  # batches of 4, 4 and 2 samples: 3 steps
+    )
+    clf.partial_fit(X, y, classes=[0, 1])
+    coefs = [W.copy() for W in clf.coefs_]
+    intercepts = [b.copy() for b in clf.intercepts_]
+    clf.partial_fit(X, y)
+    for before, after in zip(coefs + intercepts, clf.coefs_ + clf.intercepts_):
+        assert_array_equal(after, before)
+
+    Y = y[:, None].astype(float)
+    data = _logistic_loss(X, Y, coefs, intercepts, 0.0)
+    penalty = alpha / 2 * sum((W**2).sum() for W in coefs) / 10
+    assert penalty > 1.0  # large beside the rounding: counting it once is far off
+    assert clf.loss_ == pytest.approx(data + 3 * penalty, rel=1e-13, abs=0)
+
+
+# --------------------------------------------------------------------------
+# 3. The minibatch step's L2 term is alpha / S_batch, not alpha / S_total.
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("kernels", KERNELS)
+def test_each_minibatch_step_decays_by_alpha_over_its_own_size(kernels):
+    X = np.zeros((5, 4))  # dW[1] = X.T @ delta = 0: only the L2 term moves W[1]
+    y = np.array([0, 1, 0, 1, 1])
+    alpha, lr = 0.6, 0.5
+    clf = _sgd_model(learning_rate_init=lr, alpha=alpha, batch_size=3)  # batches of 3 and 2
+    with skmlp.config_context(kernels=kernels):
+        clf.partial_fit(X, y, classes=[0, 1])
+        W = clf.coefs_[0].copy()
+        clf.partial_fit(X, y)
+    expected = _l2_step(_l2_step(W, alpha / 3, lr), alpha / 2, lr)
+    assert_array_equal(clf.coefs_[0], expected)
+
+    # The same with sample weights: S_b is the batch's total weight (3.5, then 1.25).
+    sw = np.array([0.5, 1.0, 2.0, 0.25, 1.0])
+    clf = _sgd_model(learning_rate_init=lr, alpha=alpha, batch_size=3)
+    with skmlp.config_context(kernels=kernels):
+        clf.partial_fit(X, y, classes=[0, 1], sample_weight=sw)
+        W = clf.coefs_[0].copy()
+        clf.partial_fit(X, y, sample_weight=sw)
+    expected = _l2_step(_l2_step(W, alpha / 3.5, lr), alpha / 1.25, lr)
+    assert_array_equal(clf.coefs_[0], expected)
+
+
+# --------------------------------------------------------------------------
+# 4. warm_start refuses a y that lacks one of the fitted classes.
+# --------------------------------------------------------------------------
+def test_warm_start_refit_on_y_missing_a_fitted_class_is_refused():
+    X, y = make_blobs(n_samples=30, centers=3, n_features=3, random_state=0)
+    clf = _quietly(
+        _sgd_model(
+            learning_rate_init=0.1, alpha=1e-4, batch_size=10, max_iter=2, warm_start=True
+        ).fit,
+        X,
+        y,
+    )
+    before = [p.copy() for p in clf.coefs_ + clf.intercepts_]
+    keep = y != 2
+    with pytest.raises(ValueError, match="same classes as the previous fit"):
+        _quietly(clf.fit, X[keep], y[keep])
+    assert_array_equal(clf.classes_, [0, 1, 2])
+    for a, b in zip(before, clf.coefs_ + clf.intercepts_):
+        assert_array_equal(a, b)
+
+
+# --------------------------------------------------------------------------
+# 5. A float32 model continued on float64 X computes in float32.
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("how", ["partial_fit", "warm_start"])
+def test_float32_model_continued_on_float64_X_matches_float32_X_bit_for_bit(how):
+    X, y = make_blobs(n_samples=40, centers=3, n_features=5, random_state=3)
+    X = X * np.pi  # float64 values that float32 cannot hold exactly
+    X32 = X.astype(np.float32)
+    assert not np.array_equal(X32.astype(np.float64), X)
+    model = _quietly(
+        _sgd_model(
+            hidden_layer_sizes=(6,),
+            solver="adam",
+            learning_rate_init=0.01,
+            alpha=0.01,
+            batch_size=16,
+            shuffle=True,
+            max_iter=2,
+            warm_start=True,
+        ).fit,
+        X32,
+        y,
+    )
+    assert model.coefs_[0].dtype == np.float32
+    continued = {}
+    for name, data in (("float64", X), ("float32", X32)):
+        clf = copy.deepcopy(model)
+        if how == "partial_fit":
+            clf.partial_fit(data, y)
+        else:
+            _quietly(clf.fit, data, y)
+        continued[name] = clf
+    a, b = continued["float64"], continued["float32"]
+    for u, v in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
+        assert u.dtype == np.float32
+        assert_array_equal(u, v)
+    assert a.loss_curve_ == b.loss_curve_
+
+
+# --------------------------------------------------------------------------
+# 6. A class missing from a class_weight dict weighs 1.
+# --------------------------------------------------------------------------
+def test_class_left_out_of_class_weight_dict_weighs_one():
+    X, y = make_blobs(n_samples=30, centers=3, n_features=3, random_state=1)
+    params = dict(learning_rate_init=0.1, alpha=1e-3, batch_size=8, shuffle=True, max_iter=3)
+    weighted = _quietly(_sgd_model(class_weight={0: 2.0}, **params).fit, X, y)
+    explicit = _quietly(_sgd_model(**params).fit, X, y, sample_weight=np.where(y == 0, 2.0, 1.0))
+    for u, v in zip(weighted.coefs_ + weighted.intercepts_, explicit.coefs_ + explicit.intercepts_):
+        assert_array_equal(u, v)
+    assert weighted.loss_curve_ == explicit.loss_curve_
+
+
+# --------------------------------------------------------------------------
+# 7. A warm-started lbfgs fit starts from the stored weights.
+# --------------------------------------------------------------------------
+def test_warm_started_lbfgs_continues_from_the_stored_weights(monkeypatch):
+    X, y = make_blobs(n_samples=30, centers=3, n_features=4, random_state=2)
+    alpha = 1e-3
+    clf = _quietly(
+        MLPClassifier(
+            hidden_layer_sizes=(5,),
+            activation="logistic",
+            output_activation="logistic",
+            solver="lbfgs",
+            alpha=alpha,
+            max_iter=5,
+            tol=0.0,
+            warm_start=True,
+            class_weight=None,
+            random_state=0,
+        ).fit,
+        X,
+        y,
+    )
+    coefs = [W.copy() for W in clf.coefs_]
+    intercepts = [b.copy() for b in clf.intercepts_]
+    previous_loss = clf.loss_
+
+    calls = []
+    minimize = scipy.optimize.minimize
+
+    def spy(fun, x0, *args, **kwargs):
+        def recorded(theta):
+            J, grad = fun(theta)
+            calls.append((theta.copy(), J))
+            return J, grad
+
+        calls.append((np.array(x0, copy=True), None))
+        return minimize(recorded, x0, *args, **kwargs)
+
+    monkeypatch.setattr(scipy.optimize, "minimize", spy)
+    _quietly(clf.fit, X, y)
+
+    # The start vector is W[1], W[2], then b[1], b[2], each raveled.
+    x0 = calls[0][0]
+    assert_array_equal(x0, np.concatenate([p.ravel() for p in coefs + intercepts]))
+    # Its loss is where the previous fit stopped, and agrees with J written out here.
+    theta, J0 = calls[1]
+    assert_array_equal(theta, x0)
+    assert J0 == previous_loss
+    Y = np.eye(3)[y]
+    assert J0 == pytest.approx(_logistic_loss(X, Y, coefs, intercepts, alpha), rel=1e-12, abs=0)
+    # and L-BFGS only accepts steps that lower it: the curve does not jump up.
+    assert clf.loss_curve_[0] <= previous_loss
+
+
+# --------------------------------------------------------------------------
+# 8. Distinct (X, y) rows form distinct groups in the early-stopping split.
+# --------------------------------------------------------------------------
+def _same_group(ids):
+    return ids[:, None] == ids[None, :]
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("sparse_X", [False, True])
+def test_duplicate_groups_join_exactly_the_identical_rows(n_classes, sparse_X):
+    rng = np.random.RandomState(0)
+    # Few values per column: many exact duplicates, and many rows equal in X only.
+    X = rng.randint(0, 2, size=(60, 3)).astype(float)
+    y = rng.randint(0, n_classes, size=60)
+    Y = y[:, None].astype(float) if n_classes == 2 else np.eye(n_classes)[y]
+    _, truth = np.unique(np.column_stack([X, y]), axis=0, return_inverse=True)
+    truth = truth.ravel()
+    group, n_groups = duplicate_groups(sparse.csr_matrix(X) if sparse_X else X, Y)
+    assert n_groups == truth.max() + 1
+    assert_array_equal(_same_group(group), _same_group(truth))
+
+
+def test_distinct_rows_are_split_one_by_one():
+    """Rows that differ in X or in y only are each their own sample to hold out."""
+    X = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]] * 2)
+    X[6:] += 2.0
+    y = np.array([0, 1, 0, 1, 0, 1] * 2)  # 12 distinct (X, y) rows
+    Y = y[:, None].astype(float)
+    group, n_groups = duplicate_groups(X, Y)
+    assert n_groups == 12
+    assert len(set(group)) == 12
+    X_train, _, _, (X_val, _, _, _) = validation_split(X, Y, y, None, 0.25, 0)
+    assert (X_val.shape[0], X_train.shape[0]) == (math.ceil(0.25 * 12), 9)
+
+
+# --------------------------------------------------------------------------
+# 9. A new learning_rate_init takes effect in the next warm-start fit.
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("solver_state", ["kept", "after_reset"])
+def test_changed_learning_rate_init_takes_effect_on_warm_start(solver_state):
+    X = np.zeros((4, 3))  # dW[1] = 0 but for the L2 term
+    y = np.array([0, 1, 1, 0])
+    alpha = 0.8
+    clf = _sgd_model(learning_rate_init=0.5, alpha=alpha, batch_size=4, max_iter=1, warm_start=True)
+    _quietly(clf.fit, X, y)
+    W = clf.coefs_[0].copy()
+    clf.set_params(learning_rate_init=0.125)
+    if solver_state == "after_reset":
+        clf.reset_optimizer()
+    _quietly(clf.fit, X, y)
+    assert clf._optimizer.learning_rate == 0.125
+    assert_array_equal(clf.coefs_[0], _l2_step(W, alpha / 4, 0.125))
+
+
+# --------------------------------------------------------------------------
+# 10. alpha given as a numpy float64 keeps float32 arithmetic float32.
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("kernels", KERNELS)
+def test_numpy_float64_alpha_keeps_float32_steps_float32(kernels):
+    X = np.zeros((6, 40), dtype=np.float32)  # dW[1] = 0 but for the L2 term
+    y = np.array([0, 1, 2, 0, 1, 2])
+    alpha, lr = np.float64(1.3), 2.0  # 1.3 / 6 rounds differently in float32
+    assert np.float32(alpha / 6) != alpha / 6
+    clf = _sgd_model(hidden_layer_sizes=(30,), learning_rate_init=lr, alpha=alpha, batch_size=6)
+    with skmlp.config_context(kernels=kernels):
+        clf.partial_fit(X, y, classes=[0, 1, 2])
+        W = clf.coefs_[0].copy()
+        clf.partial_fit(X, y)
+    assert W.dtype == np.float32
+    # float32 throughout: W - (W * f32(alpha / S)) * f32(lr), each product rounded to float32
+    assert_array_equal(clf.coefs_[0], _l2_step(W, float(alpha) / 6, lr))
+
+    # The same through the gradient that lbfgs uses: dW[1] = f32(alpha / S) * W[1].
+    Y = np.eye(3, dtype=np.float32)[y]
+    with skmlp.config_context(kernels=kernels):
+        _, dW, _ = loss_and_gradients(
+            X, Y, clf.coefs_, clf.intercepts_, "logistic", "logistic", alpha
+        )
+    W = clf.coefs_[0]
+    assert dW[0].dtype == np.float32
+    assert_array_equal(dW[0], W * np.float32(float(alpha) / 6))
