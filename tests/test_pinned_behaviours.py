@@ -24,16 +24,12 @@ from sklearn.datasets import make_blobs
 from sklearn.exceptions import ConvergenceWarning
 
 import skmlp
-from skmlp import MLPClassifier
+from skmlp import MLPClassifier, _kernels
 from skmlp._backprop import loss_and_gradients
 from skmlp._split import duplicate_groups, validation_split
 
-try:
-    import skmlp._kernels_numba  # noqa: F401
-
-    KERNELS = ["numpy", "numba"]
-except ImportError:  # numba missing: the numpy kernels only
-    KERNELS = ["numpy"]
+# Both kernel settings where numba loads; the numpy kernels only otherwise.
+KERNELS = ["numpy"] + (["numba"] if _kernels._numba_kernels_or_none() is not None else [])
 
 
 def _quietly(method, *args, **kwargs):
@@ -339,8 +335,8 @@ def test_changed_learning_rate_init_takes_effect_on_warm_start(solver_state):
     if solver_state == "after_reset":
         clf.reset_optimizer()
     _quietly(clf.fit, X, y)
-    assert clf._optimizer.learning_rate == 0.125
     assert_array_equal(clf.coefs_[0], _l2_step(W, alpha / 4, 0.125))
+    assert clf._optimizer.learning_rate == 0.125
 
 
 # --------------------------------------------------------------------------
