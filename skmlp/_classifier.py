@@ -23,16 +23,30 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d,
 
 from . import _kernels
 from ._activations import log_logistic, log_softmax, logsumexp_rows
+from ._initialization import auto_learning_rate, initial_parameters
 from ._split import validation_split
 from ._training import fit_lbfgs, fit_stochastic
 from ._validation import check_sample_weight, class_weight_per_sample
 
 
-def _stochastic_solver(estimator) -> bool:
+def _partial_fit_available(estimator) -> bool:
+    """partial_fit exists for the stochastic solvers without early stopping.
+
+    Otherwise ``hasattr(clf, "partial_fit")`` is False, as meta-estimators and
+    scikit-learn's checks test it, and calling it raises an AttributeError
+    whose cause says why.
+    """
     if estimator.solver == "lbfgs":
         raise AttributeError(
             "partial_fit is only available for the stochastic solvers "
             f"('sgd', 'adam'), not for solver={estimator.solver!r}."
+        )
+    if estimator.early_stopping:
+        raise AttributeError(
+            "partial_fit does not support early_stopping=True: each call sees one "
+            "chunk of the data, so no validation split can be held out across "
+            "calls. Set early_stopping=False, and score a held-out set yourself "
+            "between calls if you need to."
         )
     return True
 
@@ -83,8 +97,12 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         ``learning_rate_init`` while the loss improves and divides the rate
         by 5 whenever it stalls for ``n_iter_no_change`` epochs.
 
-    learning_rate_init : float, default=0.001
-        Initial step size of "sgd" and "adam".
+    learning_rate_init : float or "auto", default="auto"
+        Initial step size of "sgd" and "adam". "auto" is scikit-learn's 0.001,
+        except for Adam on sigmoid hidden units (the default network): 0.01
+        when an epoch has at most 30 minibatches, falling as
+        ``0.01 * sqrt(30 / n_batches)`` beyond (0.0032 for 60,000 samples in
+        batches of 200). The value used is ``learning_rate_init_``.
 
     power_t : float, default=0.5
         Exponent of the "invscaling" schedule.
@@ -125,8 +143,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         (stratified for single-output targets; identical rows stay on one
         side), stop once the validation score stalls, and keep the weights
         that scored best. An epoch where the score holds its best value while
-        the validation loss falls by ``tol`` counts as progress. Ignored by
-        ``partial_fit``.
+        the validation loss falls by ``tol`` counts as progress. With
+        ``early_stopping=True`` the model has no ``partial_fit``.
 
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
@@ -198,7 +216,13 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         Names of the features seen during fit, when X has string column names.
 
     n_iter_ : int
-        Number of epochs (iterations for "lbfgs") run.
+        Number of epochs (iterations for "lbfgs") run by the latest ``fit``
+        or ``partial_fit`` call, as in scikit-learn; ``len(loss_curve_)``
+        counts all the epochs since the model was built.
+
+    learning_rate_init_ : float
+        The initial learning rate used: ``learning_rate_init``, or the value
+        that "auto" resolved to when the model was built.
 
     n_layers_ : int
         Number of layers, input and output included.
@@ -222,7 +246,17 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
     The weights start uniform in ``(-r, r)`` with
     ``r = sqrt(6 / (fan_in + fan_out))`` (Glorot and Bengio, 2010), four times
-    that for sigmoid units (Bengio, 2012).
+    that for sigmoid units (Bengio, 2012). For sigmoid hidden units the first
+    layer then adapts to X: its weights are rescaled so that each unit's
+    ``Z = X W + b`` has a standard deviation of 1 over the training rows, and
+    its biases centre ``Z`` (a data-dependent initialisation; the network
+    itself is unchanged). With the "auto" learning rate this lets the
+    sigmoid network train as well as scikit-learn's relu network on raw,
+    standardized and min-max scaled data alike (``benchmarks/bench_accuracy.py``).
+
+    Ctrl-C (KeyboardInterrupt) during ``fit`` or ``partial_fit`` stops
+    training with a warning and keeps what was learned, as in scikit-learn;
+    any other error leaves a previously fitted model exactly as it was.
 
     References
     ----------
@@ -256,7 +290,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
@@ -290,7 +324,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         alpha=0.0001,
         batch_size="auto",
         learning_rate="constant",
-        learning_rate_init=0.001,
+        learning_rate_init="auto",
         power_t=0.5,
         max_iter=200,
         shuffle=True,
@@ -375,7 +409,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         """
         return self._fit(X, y, sample_weight, classes=None, incremental=False)
 
-    @available_if(_stochastic_solver)
+    @available_if(_partial_fit_available)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the model with one epoch over the given data.
@@ -411,7 +445,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         >>> clf = MLPClassifier(hidden_layer_sizes=(10,), random_state=0)
         >>> for X_part, y_part in zip(np.array_split(X, 3), np.array_split(y, 3)):
         ...     clf = clf.partial_fit(X_part, y_part, classes=[0, 1, 2])
-        >>> clf.n_iter_, clf.t_
+        >>> len(clf.loss_curve_), clf.t_  # three epochs in all, over 150 samples
         (3, 150)
         """
         return self._fit(X, y, sample_weight, classes=classes, incremental=True)
@@ -512,24 +546,31 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
 
         if first_pass:
             self._random_state = check_random_state(self.random_state)
-            self._initialize(X.shape[1], Y.shape[1], X.dtype)
+            self._initialize(X, Y.shape[1], sample_weight)
+        elif self.learning_rate_init != "auto":  # a rate set between fits takes effect
+            self.learning_rate_init_ = float(self.learning_rate_init)
         self._check_architecture()
+        # Scores of an earlier early-stopping fit do not describe this one.
+        self.validation_scores_ = self.validation_loss_curve_ = None
+        self.best_validation_score_ = None
 
         if self.solver == "lbfgs":
             fit_lbfgs(self, X, Y, sample_weight)
             return
         validation = None
         if self.early_stopping and not incremental:
-            X, Y, sample_weight, validation = validation_split(
+            X, Y, sample_weight, held_out = validation_split(
                 X, Y, y, sample_weight, self.validation_fraction, self._random_state
             )
+            # The scorer lives for this fit only: a model never keeps a callable
+            # from an earlier fit's `scoring` (it may not pickle).
+            scorer = None if self.scoring in (None, "loss") else check_scoring(self, self.scoring)
+            validation = (*held_out, scorer)
             self.validation_scores_, self.validation_loss_curve_ = [], []
             self.best_validation_score_ = -np.inf
             self._best_validation_loss = np.inf
             self.best_loss_ = None
             self._no_improvement_count = 0
-            if self.scoring not in (None, "loss"):
-                self._scorer = check_scoring(self, self.scoring)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             fit_stochastic(self, X, Y, sample_weight, incremental, validation)
 
@@ -572,26 +613,34 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                     "Set warm_start=False to start afresh."
                 )
         else:
+            if incremental and classes is not None and not self._multilabel:
+                given = np.unique(np.asarray(classes))
+                if not np.array_equal(given, self.classes_):
+                    raise ValueError(
+                        f"classes={given.tolist()} differs from the classes of the first "
+                        f"partial_fit call, {self.classes_.tolist()}; the network has one "
+                        "output per class, fixed by that call. Pass the same classes, "
+                        "or none after the first call, or call fit to start afresh."
+                    )
             _check_labels_in(y, self.classes_, "classes of the first partial_fit call")
         return self._label_binarizer.transform(y)
 
-    def _initialize(self, n_features, n_outputs, dtype):
+    def _initialize(self, X, n_outputs, sample_weight):
         hidden = self._hidden_sizes()
         self.n_outputs_ = n_outputs
         self.n_layers_ = len(hidden) + 2
         multiclass = n_outputs > 1 and not self._multilabel
         self.out_activation_ = self.output_activation if multiclass else "logistic"
-        units = [n_features] + hidden + [n_outputs]
-        # Glorot & Bengio (2010) uniform initialisation U(-r, r) with
-        # r = sqrt(6 / (fan_in + fan_out)); for sigmoid networks r is 4 times
-        # larger, making up for the sigmoid's slope of 1/4 at 0 (Bengio, 2012).
-        gain = 4.0 if self.activation == "logistic" else 1.0
-        self.coefs_, self.intercepts_ = [], []
-        for fan_in, fan_out in zip(units[:-1], units[1:]):
-            bound = gain * np.sqrt(6.0 / (fan_in + fan_out))
-            rng = self._random_state
-            self.coefs_.append(rng.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype))
-            self.intercepts_.append(rng.uniform(-bound, bound, fan_out).astype(dtype))
+        self._fitted_activation = self.activation
+        units = [X.shape[1]] + hidden + [n_outputs]
+        self.coefs_, self.intercepts_ = initial_parameters(
+            units, self.activation, self._random_state, X.dtype, X, sample_weight
+        )
+        self.learning_rate_init_ = (
+            auto_learning_rate(self.activation, self.solver, X.shape[0], self.batch_size)
+            if self.learning_rate_init == "auto"
+            else float(self.learning_rate_init)
+        )
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
@@ -614,13 +663,24 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         return [int(u) for u in sizes]
 
     def _check_architecture(self):
+        """A continued fit must continue the fitted network: same layers and outputs."""
         hidden = self._hidden_sizes()
         fitted = [W.shape[1] for W in self.coefs_[:-1]]
+        differs = []
         if hidden != fitted:
+            differs.append(f"hidden_layer_sizes={tuple(hidden)} (fitted: {tuple(fitted)})")
+        if self.activation != self._fitted_activation:
+            differs.append(f"activation={self.activation!r} (fitted: {self._fitted_activation!r})")
+        multiclass = self.n_outputs_ > 1 and not self._multilabel
+        if multiclass and self.output_activation != self.out_activation_:
+            differs.append(
+                f"output_activation={self.output_activation!r} (fitted: {self.out_activation_!r})"
+            )
+        if differs:
             raise ValueError(
-                f"hidden_layer_sizes={tuple(hidden)} differs from the fitted model's "
-                f"{tuple(fitted)}; warm_start and partial_fit continue the same "
-                "network. Set warm_start=False to start afresh."
+                f"{' and '.join(differs)} differs from the fitted model; warm_start and "
+                "partial_fit continue the same network. Set warm_start=False (or call "
+                "fit) to start afresh."
             )
 
     # -------------------------------------------------------------- predict
@@ -736,7 +796,9 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     def _predict_from_logits(self, Z):
         """The predicted classes (or label indicators) for logits ``Z_out``."""
         if self._multilabel:
-            return (Z > 0).astype(int)  # sigmoid(z) > 0.5
+            labels = (Z > 0).astype(int)  # sigmoid(z) > 0.5
+            # fitted on a sparse indicator matrix: sparse predictions, as scikit-learn
+            return sparse.csr_matrix(labels) if self._label_binarizer.sparse_input_ else labels
         if self.n_outputs_ == 1:
             return self.classes_[(Z[:, 0] > 0).astype(int)]
         return self.classes_[np.argmax(Z, axis=1)]  # the largest output wins

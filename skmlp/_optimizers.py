@@ -169,7 +169,7 @@ def make_optimizer(solver: str, params: list, estimator) -> _Optimizer:
     if solver == "sgd":
         optimizer = SGDOptimizer(
             params,
-            estimator.learning_rate_init,
+            estimator.learning_rate_init_,
             estimator.learning_rate,
             estimator.momentum,
             estimator.nesterovs_momentum,
@@ -178,7 +178,7 @@ def make_optimizer(solver: str, params: list, estimator) -> _Optimizer:
     else:
         optimizer = AdamOptimizer(
             params,
-            estimator.learning_rate_init,
+            estimator.learning_rate_init_,
             estimator.beta_1,
             estimator.beta_2,
             estimator.epsilon,
@@ -194,8 +194,8 @@ def refresh_hyperparameters(optimizer: _Optimizer, estimator) -> None:
     kept too (an adaptive schedule may have lowered it), unless
     ``learning_rate_init`` was changed since the optimizer was built.
     """
-    if float(estimator.learning_rate_init) != optimizer.learning_rate_init:
-        optimizer.learning_rate_init = float(estimator.learning_rate_init)
+    if estimator.learning_rate_init_ != optimizer.learning_rate_init:
+        optimizer.learning_rate_init = estimator.learning_rate_init_
         optimizer.learning_rate = optimizer.learning_rate_init
     if isinstance(optimizer, SGDOptimizer):
         optimizer.lr_schedule = estimator.learning_rate

@@ -59,7 +59,7 @@ def resolve_batch_size(batch_size, n_samples: int) -> int:
 def diverged_error(est, where: str) -> ValueError:
     return ValueError(
         f"The training loss became non-finite {where}: the weights diverged. Use a "
-        f"smaller learning_rate_init (it is {est.learning_rate_init}) or scale X, "
+        f"smaller learning_rate_init (it is {est.learning_rate_init_:g}) or scale X, "
         "e.g. with sklearn.preprocessing.StandardScaler. A model fitted before this "
         "call keeps its previous weights."
     )
@@ -101,8 +101,12 @@ class _Batches:
 def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> None:
     """Run ``max_iter`` epochs (one for ``partial_fit``) of minibatch training.
 
-    ``validation`` is ``None`` or ``(X_val, Y_val, y_val, sw_val)`` for early
-    stopping.
+    ``validation`` is ``None`` or ``(X_val, Y_val, y_val, sw_val, scorer)`` for
+    early stopping (``scorer`` is None for the accuracy and for "loss").
+
+    ``n_iter_`` counts this call's epochs, as scikit-learn's does. A
+    KeyboardInterrupt (Ctrl-C) ends training with a warning and keeps the
+    training done so far.
     """
     flat = _flatten_parameters(est)
     params = [flat]
@@ -129,65 +133,76 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
     bar = progress(epochs, est.verbose, desc="skmlp")
     stopped = False
     last_batch = None
-    for _ in range(epochs):
-        order = rng.permutation(n_samples) if est.shuffle else None
-        accumulated = 0.0
-        n_steps = 0
-        for Xb, Yb, swb in batches.epoch(order):
-            S_b = Xb.shape[0] if swb is None else float(swb.sum())
-            if S_b == 0:
-                continue  # every weight in this batch is zero: nothing to learn
-            ws = ws_full if Xb.shape[0] == batch_size else ws_short
-            forward(Xb, est.coefs_, est.intercepts_, act, out_act, ws)
-            # The batch's J is (data + penalty) / S_b; the epoch's loss weighs each
-            # batch by S_b, so only the data term is summed here and the penalty
-            # is added once per epoch below.
-            data_term = data_loss(ws.Z_out, Yb, out_act, swb)
-            if not math.isfinite(data_term):
-                raise diverged_error(est, f"in epoch {est.n_iter_ + 1}")
-            # ws.grad = (dW, db) without the L2 term (alpha / S_b) W of dW: the
-            # optimizer adds it in the same pass as its update.
-            backward(Yb, est.coefs_, act, 0.0, swb, ws)
-            optimizer.update(params, [ws.grad], decay=alpha / S_b, n_decayed=n_weights)
-            accumulated += data_term
-            n_steps += 1
-            last_batch = (Xb, Yb, swb, ws)
+    est.n_iter_ = 0
+    interrupted = False
+    try:
+        for _ in range(epochs):
+            order = rng.permutation(n_samples) if est.shuffle else None
+            accumulated = 0.0
+            n_steps = 0
+            for Xb, Yb, swb in batches.epoch(order):
+                S_b = Xb.shape[0] if swb is None else float(swb.sum())
+                if S_b == 0:
+                    continue  # every weight in this batch is zero: nothing to learn
+                ws = ws_full if Xb.shape[0] == batch_size else ws_short
+                forward(Xb, est.coefs_, est.intercepts_, act, out_act, ws)
+                # The batch's J is (data + penalty) / S_b; the epoch's loss weighs each
+                # batch by S_b, so only the data term is summed here and the penalty
+                # is added once per epoch below.
+                data_term = data_loss(ws.Z_out, Yb, out_act, swb)
+                if not math.isfinite(data_term):
+                    raise diverged_error(est, f"in epoch {est.n_iter_ + 1}")
+                # ws.grad = (dW, db) without the L2 term (alpha / S_b) W of dW: the
+                # optimizer adds it in the same pass as its update.
+                backward(Yb, est.coefs_, act, 0.0, swb, ws)
+                optimizer.update(params, [ws.grad], decay=alpha / S_b, n_decayed=n_weights)
+                accumulated += data_term
+                n_steps += 1
+                last_batch = (Xb, Yb, swb, ws)
 
-        est.n_iter_ += 1
-        est.t_ += n_samples
-        optimizer.iteration_ends(est.t_)  # the "invscaling" schedule steps per epoch
-        # Mean over the epoch's batches of J_batch weighted by S_b, with the
-        # penalty taken at the epoch's final weights.
-        penalty_term = n_steps * l2_penalty(est.coefs_, alpha) / S_total
-        est.loss_ = accumulated / S_total + penalty_term
-        est.loss_curve_.append(est.loss_)
-        message = f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}"
-        if validation is not None:
-            score, val_loss = _validate(est, validation, penalty_term)
-            est.validation_scores_.append(score)
-            est.validation_loss_curve_.append(val_loss)
-            message += f", validation score = {score:.6f}"
-        bar.step(message)
+            est.n_iter_ += 1
+            est.t_ += n_samples
+            optimizer.iteration_ends(est.t_)  # the "invscaling" schedule steps per epoch
+            # Mean over the epoch's batches of J_batch weighted by S_b, with the
+            # penalty taken at the epoch's final weights.
+            penalty_term = n_steps * l2_penalty(est.coefs_, alpha) / S_total
+            est.loss_ = accumulated / S_total + penalty_term
+            est.loss_curve_.append(est.loss_)
+            message = f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}"
+            if validation is not None:
+                score, val_loss = _validate(est, validation, penalty_term)
+                est.validation_scores_.append(score)
+                est.validation_loss_curve_.append(val_loss)
+                message += f", validation score = {score:.6f}"
+            bar.step(message)
 
-        if _no_improvement(est, validation is not None):
-            stopped = optimizer.trigger_stopping(
-                _stall_message(est, validation is not None), est.verbose
-            )
-            if stopped:
+            if _no_improvement(est, validation is not None):
+                stopped = optimizer.trigger_stopping(
+                    _stall_message(est, validation is not None), est.verbose
+                )
+                if stopped:
+                    break
+                est._no_improvement_count = 0
+            if incremental:
                 break
-            est._no_improvement_count = 0
-        if incremental:
-            break
+    except KeyboardInterrupt:  # Ctrl-C: keep what was learned, as scikit-learn does
+        interrupted = True
+        warnings.warn(
+            f"Training interrupted by the user after {est.n_iter_} complete "
+            f"epoch{'s' * (est.n_iter_ != 1)}; the model keeps the training done so far.",
+            UserWarning,
+        )
     bar.close()
-    _check_last_update(est, last_batch)
+    if not interrupted:
+        _check_last_update(est, last_batch)
 
-    if validation is not None:
+    if validation is not None and hasattr(est, "_best_coefs"):  # none if interrupted early
         # Early stopping keeps the weights that scored best on held-out data.
         est.coefs_ = est._best_coefs
         est.intercepts_ = est._best_intercepts
         del est._best_coefs, est._best_intercepts
 
-    if not incremental and not stopped:  # only stopping breaks the loop early
+    if not (incremental or stopped or interrupted):  # only these end the loop early
         warnings.warn(
             f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) reached and "
             "the optimization hasn't converged yet.",
@@ -216,7 +231,7 @@ def _validate(est, validation, penalty_term: float) -> tuple[float, float]:
     The loss is the mean cross-entropy on the held-out rows plus the same L2
     term as the epoch's training loss, so both curves share one scale.
     """
-    X_val, Y_val, y_val, sw_val = validation
+    X_val, Y_val, y_val, sw_val, scorer = validation
     Z_out = est._logits(X_val)
     S_val = Z_out.shape[0] if sw_val is None else float(sw_val.sum())
     val_loss = data_loss(Z_out, Y_val, est.out_activation_, sw_val) / S_val + penalty_term
@@ -226,7 +241,7 @@ def _validate(est, validation, penalty_term: float) -> tuple[float, float]:
     elif est.scoring is None:  # est.score's accuracy, from the logits already computed
         score = accuracy_score(y_val, est._predict_from_logits(Z_out), **weights)
     else:
-        score = est._scorer(est, X_val, y_val, **weights)
+        score = scorer(est, X_val, y_val, **weights)
     if not math.isfinite(score):
         raise ValueError(
             f"The validation score is {score} after epoch {est.n_iter_}: early stopping "
@@ -303,27 +318,41 @@ def fit_lbfgs(est, X, Y, sample_weight) -> None:
 
     curve = []
 
+    theta0 = _flatten_parameters(est)  # the weights then the biases, as unpack reads them
+    accepted = [theta0.astype(np.float64)]  # the last iterate L-BFGS accepted
+
     def record(intermediate_result):
+        accepted[0] = intermediate_result.x.copy()
         curve.append(float(intermediate_result.fun))
         if est.verbose:
             print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
 
-    theta0 = _flatten_parameters(est)  # the weights then the biases, as unpack reads them
-    result = scipy.optimize.minimize(
-        objective,
-        theta0.astype(np.float64),  # scipy's L-BFGS-B works in float64
-        jac=True,
-        method="L-BFGS-B",
-        callback=record,
-        options={"maxfun": est.max_fun, "maxiter": est.max_iter, "gtol": est.tol},
-    )
-    est.coefs_, est.intercepts_ = unpack(result.x)
-    est.n_iter_ = int(result.nit)
-    est.loss_ = float(result.fun)
-    est.best_loss_ = min([est.loss_, *curve])
+    try:
+        result = scipy.optimize.minimize(
+            objective,
+            accepted[0],  # scipy's L-BFGS-B works in float64
+            jac=True,
+            method="L-BFGS-B",
+            callback=record,
+            options={"maxfun": est.max_fun, "maxiter": est.max_iter, "gtol": est.tol},
+        )
+        theta, n_iter, J = result.x, int(result.nit), float(result.fun)
+    except KeyboardInterrupt:  # Ctrl-C: keep the last accepted iterate
+        result = None
+        theta, n_iter = accepted[0], len(curve)
+        J = curve[-1] if curve else float(objective(theta)[0])
+        warnings.warn(
+            f"Training interrupted by the user after {n_iter} L-BFGS "
+            f"iteration{'s' * (n_iter != 1)}; the model keeps the training done so far.",
+            UserWarning,
+        )
+    est.coefs_, est.intercepts_ = unpack(theta)
+    est.n_iter_ = n_iter
+    est.loss_ = J
+    est.best_loss_ = min([J, *curve])
     est.loss_curve_ = curve
     est.t_ += X.shape[0]
-    if result.status != 0:
+    if result is not None and result.status != 0:
         message = result.message
         if isinstance(message, bytes):
             message = message.decode()

@@ -230,7 +230,9 @@ def test_divergence_raises_and_leaves_an_unfitted_estimator_unfitted():
 
 @pytest.mark.parametrize("second_fit", ["warm_start", "fresh_fit", "partial_fit"])
 def test_divergence_keeps_the_previous_model(second_fit):
-    clf = MLPClassifier(hidden_layer_sizes=(8,), solver="sgd", max_iter=20, random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(8,), solver="sgd", activation="relu", max_iter=20, random_state=0
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(X, y)

@@ -1,0 +1,120 @@
+"""How training starts: the initial weights and the ``"auto"`` learning rate.
+
+scikit-learn's defaults (Glorot-uniform weights, Adam at 0.001) suit its relu
+network. The sigmoid network of the derivation needs two changes to train as
+well on the data users bring (``benchmarks/bench_accuracy.py`` measures them):
+
+* **The first layer starts from the data's scale.** A sigmoid unit learns
+  only while ``Z = A W + b`` stays within a few units of 0. Fixed-width
+  weights cannot ensure that: min-max scaled inputs (all positive, mean near
+  0.5) shift every ``Z`` away from 0, and many standardized features widen it
+  until the units saturate. So the first layer's weights are scaled so that
+  each hidden unit's ``Z`` has standard deviation :data:`Z_STD` over the
+  training rows at the start, and its biases centre ``Z`` there (the
+  "data-dependent initialisation" of Krähenbühl et al., 2016, and Mishkin and
+  Matas, 2016, for the first layer only). The network is unchanged; only its
+  starting point depends on X.
+* **Adam's step is larger and shrinks with the number of steps per epoch.**
+  Adam moves each weight by about ``learning_rate`` per step whatever the
+  gradient's scale, and a sigmoid network's output weights must grow several
+  times larger than a relu network's (its hidden activations vary within
+  (0, 1)). 0.001 leaves small data sets (one step per epoch for iris)
+  under-trained; 0.01 is too noisy for many steps per epoch (MNIST's 300). The
+  rate is 0.01 up to :data:`FULL_RATE_STEPS` steps per epoch, then falls as
+  ``1 / sqrt(steps)``, which keeps the random-walk part of an epoch's travel,
+  ``rate * sqrt(steps)``, constant.
+
+Every other network (relu, tanh, identity; sgd and lbfgs) starts exactly as
+scikit-learn's does.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import sparse
+
+#: Standard deviation of the first layer's ``Z`` over the training rows at the
+#: start of training, for sigmoid hidden units.
+Z_STD = 1.0
+#: Adam's "auto" rate for a sigmoid network, and the number of steps per epoch
+#: up to which it is used unchanged.
+FULL_RATE, FULL_RATE_STEPS = 0.01, 30
+#: scikit-learn's learning_rate_init, the "auto" rate of every other network.
+SKLEARN_RATE = 0.001
+
+
+def glorot_bound(fan_in: int, fan_out: int, activation: str) -> float:
+    """Half-width ``r`` of the uniform ``U(-r, r)`` weights of a layer.
+
+    ``r = sqrt(6 / (fan_in + fan_out))`` (Glorot and Bengio, 2010), four times
+    that for sigmoid units (Bengio, 2012), whose slope at 0 is 1/4.
+    """
+    gain = 4.0 if activation == "logistic" else 1.0
+    return gain * math.sqrt(6.0 / (fan_in + fan_out))
+
+
+def initial_parameters(units: list, activation: str, rng, dtype, X=None, sample_weight=None):
+    """The weights ``W`` and biases ``b`` of every layer, before training.
+
+    Each layer draws ``W`` then ``b`` from ``U(-r, r)`` (:func:`glorot_bound`).
+    For sigmoid hidden units and a given ``X``, the first layer is then
+    rescaled and centred on X (:func:`centre_first_layer`).
+    """
+    coefs, intercepts = [], []
+    for fan_in, fan_out in zip(units[:-1], units[1:]):
+        bound = glorot_bound(fan_in, fan_out, activation)
+        coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)))
+        intercepts.append(rng.uniform(-bound, bound, fan_out))
+    if activation == "logistic" and X is not None and len(units) > 2:
+        coefs[0], intercepts[0] = centre_first_layer(coefs[0], intercepts[0], X, sample_weight)
+    return [W.astype(dtype) for W in coefs], [b.astype(dtype) for b in intercepts]
+
+
+def column_moments(X, sample_weight=None) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean and variance of each column of X (dense or sparse), in float64.
+
+    Computed from the column sums of X and of X**2 without copying X.
+    """
+    n = X.shape[0]
+    w = np.full(n, 1.0 / n) if sample_weight is None else sample_weight / sample_weight.sum()
+    w = w.astype(np.float64)
+    if sparse.issparse(X):
+        mean = np.asarray(X.T @ w).ravel()
+        mean_sq = np.asarray(X.multiply(X).T @ w).ravel()
+    else:
+        mean = X.T @ w.astype(X.dtype)
+        mean_sq = np.einsum("i,ij,ij->j", w.astype(X.dtype), X, X)
+    mean = mean.astype(np.float64)
+    return mean, np.maximum(mean_sq.astype(np.float64) - mean**2, 0.0)
+
+
+def centre_first_layer(W, b, X, sample_weight=None):
+    """Rescale ``W`` so that ``Z = X W + b`` has std :data:`Z_STD`, and centre ``Z``.
+
+    With independent columns, ``Var(Z_k) = sum_j Var(X_j) W_jk^2``, whose
+    mean over ``W ~ U(-r, r)`` is ``r^2 / 3 * sum_j Var(X_j)``; ``r`` is chosen
+    to make that ``Z_STD**2``. The biases, drawn from the same law, are
+    rescaled alike and shifted by ``-mean(X) W`` so that ``Z``'s mean over the
+    rows is each unit's scaled random bias. Constant X leaves the layer as is.
+    """
+    mean, var = column_moments(X, sample_weight)
+    total_var = float(var.sum())
+    if not (math.isfinite(total_var) and total_var > 0.0):
+        return W, b
+    scale = Z_STD * math.sqrt(3.0 / total_var) / glorot_bound(*W.shape, "logistic")
+    W = W * scale
+    return W, b * scale - mean @ W
+
+
+def auto_learning_rate(activation: str, solver: str, n_samples: int, batch_size) -> float:
+    """``learning_rate_init="auto"``: see the module's docstring.
+
+    ``batch_size`` is the estimator's parameter (an int or ``"auto"``, i.e. 200).
+    """
+    if activation != "logistic" or solver != "adam":
+        return SKLEARN_RATE
+    batch = min(200 if batch_size == "auto" else batch_size, n_samples)
+    steps = math.ceil(n_samples / batch)
+    return FULL_RATE * min(1.0, math.sqrt(FULL_RATE_STEPS / steps))
