@@ -244,8 +244,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     ...                     random_state=0).fit(X, y)
     >>> clf.predict(X[:3])
     array([0, 0, 0])
-    >>> clf.predict_proba(X[:1]).sum().round(6)
-    np.float64(1.0)
+    >>> float(clf.predict_proba(X[:1]).sum().round(6))
+    1.0
     """
 
     _parameter_constraints: dict = {

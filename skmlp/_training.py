@@ -299,12 +299,20 @@ def fit_lbfgs(est, X, Y, sample_weight) -> None:
         grad = ws.grad.astype(np.float64)  # (dW, db) as one vector
         if not (math.isfinite(J) and np.isfinite(grad).all()):
             raise diverged_error(est, "during L-BFGS")
+        last[:] = [theta.copy(), J]
         return J, grad
 
     curve = []
+    last = [None, None]  # the latest (theta, J) the objective computed
 
-    def record(intermediate_result):
-        curve.append(float(intermediate_result.fun))
+    def record(xk):
+        # scipy calls this with the iterate xk (an OptimizeResult from scipy 1.11
+        # only when the argument is named intermediate_result). L-BFGS-B evaluated
+        # J at xk last, so its loss is the objective's last value.
+        theta, J = last
+        if theta is None or not np.array_equal(theta, xk):
+            J = objective(xk)[0]
+        curve.append(float(J))
         if est.verbose:
             print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
 
