@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -23,9 +24,11 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d,
 
 from . import _kernels
 from ._activations import log_logistic, log_softmax, logsumexp_rows
+from ._optimizers import optimizer_from_dict, optimizer_to_dict
 from ._split import validation_split
 from ._training import fit_lbfgs, fit_stochastic
 from ._validation import check_sample_weight, class_weight_per_sample
+from .exceptions import InconsistentVersionWarning
 
 
 def _stochastic_solver(estimator) -> bool:
@@ -342,6 +345,36 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = self.output_activation == "logistic"
         return tags
+
+    # ------------------------------------------------------------- pickling
+    def __getstate__(self):
+        """scikit-learn's state, plus the skmlp version that pickled it."""
+        from . import __version__  # the package is loaded by the time a model pickles
+
+        state = dict(super().__getstate__())  # a copy: never write to vars(self)
+        state["_skmlp_version"] = __version__
+        if "_optimizer" in state:  # plain data, see optimizer_to_dict
+            state["_optimizer"] = optimizer_to_dict(state["_optimizer"])
+        return state
+
+    def __setstate__(self, state):
+        """Warn when the pickle comes from another skmlp version, then load it."""
+        from . import __version__
+
+        state = dict(state)
+        saved = state.pop("_skmlp_version", "unknown (before 0.1.0)")
+        if saved != __version__:
+            warnings.warn(
+                InconsistentVersionWarning(
+                    estimator_name=type(self).__name__,
+                    current_version=__version__,
+                    original_version=saved,
+                ),
+                stacklevel=2,
+            )
+        if isinstance(state.get("_optimizer"), dict):
+            state["_optimizer"] = optimizer_from_dict(state["_optimizer"])
+        super().__setstate__(state)
 
     # ------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=True)
