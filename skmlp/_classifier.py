@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d,
 
 from . import _kernels
 from ._activations import log_logistic, log_softmax, logsumexp_rows
+from ._callbacks import CALLBACK_ATTRIBUTES, CallbackSupportMixin, begin_fit, end_fit
 from ._optimizers import optimizer_from_dict, optimizer_to_dict
 from ._split import validation_split
 from ._training import fit_lbfgs, fit_stochastic
@@ -40,7 +41,7 @@ def _stochastic_solver(estimator) -> bool:
     return True
 
 
-class MLPClassifier(ClassifierMixin, BaseEstimator):
+class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """Multilayer perceptron classifier trained by backpropagation.
 
     A drop-in for :class:`sklearn.neural_network.MLPClassifier`: the same
@@ -487,16 +488,19 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _fitted_state(self) -> dict:
-        """Deep copies of the fitted attributes (``name_``) and private state (``_name``)."""
+        """Deep copies of the fitted attributes (``name_``) and private state (``_name``).
+
+        The callbacks' attributes are left out: they are not the model's state.
+        """
         return {
             name: copy.deepcopy(value)
             for name, value in vars(self).items()
-            if name.endswith("_") or name.startswith("_")
+            if (name.endswith("_") or name.startswith("_")) and name not in CALLBACK_ATTRIBUTES
         }
 
     def _restore(self, snapshot: dict, names_before: set) -> None:
         """Undo a failed fit: drop what it added, put back what it changed."""
-        for name in set(vars(self)) - names_before:
+        for name in set(vars(self)) - names_before - CALLBACK_ATTRIBUTES:
             delattr(self, name)
         self.__dict__.update(snapshot)
 
@@ -548,9 +552,17 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             self._initialize(X.shape[1], Y.shape[1], X.dtype)
         self._check_architecture()
 
+        # scikit-learn's callbacks: one task per epoch (per iteration for lbfgs,
+        # plus the one L-BFGS begins after its last iteration).
+        n_tasks = 1 if incremental else self.max_iter + (self.solver == "lbfgs")
+        begin_fit(self, X, y, sample_weight, n_tasks)
         if self.solver == "lbfgs":
             fit_lbfgs(self, X, Y, sample_weight)
-            return
+        else:
+            self._fit_stochastic(X, Y, y, sample_weight, incremental)
+        end_fit(self, X, y, sample_weight)
+
+    def _fit_stochastic(self, X, Y, y, sample_weight, incremental):
         validation = None
         if self.early_stopping and not incremental:
             X, Y, sample_weight, validation = validation_split(

@@ -26,6 +26,7 @@ from ._backprop import (
     loss_and_gradients,
     split_flat,
 )
+from ._callbacks import StopRequested, epoch_tasks
 from ._optimizers import make_optimizer, refresh_hyperparameters
 from ._progress import progress
 
@@ -127,9 +128,11 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
 
     epochs = 1 if incremental else est.max_iter
     bar = progress(epochs, est.verbose, desc="skmlp")
+    tasks = epoch_tasks(est, X, Y, sample_weight)  # scikit-learn's callbacks, if any
     stopped = False
     last_batch = None
     for _ in range(epochs):
+        tasks.begin()
         order = rng.permutation(n_samples) if est.shuffle else None
         accumulated = 0.0
         n_steps = 0
@@ -168,6 +171,7 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
             est.validation_loss_curve_.append(val_loss)
             message += f", validation score = {score:.6f}"
         bar.step(message)
+        stop_requested = tasks.end()
 
         if _no_improvement(est, validation is not None):
             stopped = optimizer.trigger_stopping(
@@ -176,7 +180,8 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
             if stopped:
                 break
             est._no_improvement_count = 0
-        if incremental:
+        if stop_requested or incremental:
+            stopped = stop_requested
             break
     bar.close()
     _check_last_update(est, last_batch)
@@ -302,6 +307,7 @@ def fit_lbfgs(est, X, Y, sample_weight) -> None:
         last[:] = [theta.copy(), J]
         return J, grad
 
+    tasks = epoch_tasks(est, X, Y, sample_weight, "iteration")
     curve = []
     last = [None, None]  # the latest (theta, J) the objective computed
 
@@ -315,16 +321,26 @@ def fit_lbfgs(est, X, Y, sample_weight) -> None:
         curve.append(float(J))
         if est.verbose:
             print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
+        if tasks.end(lambda: unpack(xk)):
+            raise StopRequested(xk.copy())  # scipy < 1.11 ignores StopIteration
+        tasks.begin()
 
     theta0 = _flatten_parameters(est)  # the weights then the biases, as unpack reads them
-    result = scipy.optimize.minimize(
-        objective,
-        theta0.astype(np.float64),  # scipy's L-BFGS-B works in float64
-        jac=True,
-        method="L-BFGS-B",
-        callback=record,
-        options={"maxfun": est.max_fun, "maxiter": est.max_iter, "gtol": est.tol},
-    )
+    tasks.begin()
+    try:
+        result = scipy.optimize.minimize(
+            objective,
+            theta0.astype(np.float64),  # scipy's L-BFGS-B works in float64
+            jac=True,
+            method="L-BFGS-B",
+            callback=record,
+            options={"maxfun": est.max_fun, "maxiter": est.max_iter, "gtol": est.tol},
+        )
+    except StopRequested as stop:
+        result = scipy.optimize.OptimizeResult(
+            x=stop.theta, fun=curve[-1], nit=len(curve), status=0, message="stopped"
+        )
+    tasks.close()
     est.coefs_, est.intercepts_ = unpack(result.x)
     est.n_iter_ = int(result.nit)
     est.loss_ = float(result.fun)
