@@ -1,14 +1,14 @@
 """
-===================================================================
+====================================================================
 Beyond one machine: a grid search on a Dask cluster, out-of-core fit
-===================================================================
+====================================================================
 
 Two ways to outgrow one process with :class:`~skmlp.MLPClassifier`:
 
 - **Many fits at once.** ``GridSearchCV`` runs its fits through joblib, and
   joblib's ``"dask"`` backend sends them to the workers of a Dask cluster. The
   code of the search does not change; only the ``parallel_backend`` around it.
-  Here the cluster is a :class:`distributed.LocalCluster` on this machine; on
+  Here the cluster is a ``distributed.LocalCluster`` on this machine; on
   a real cluster, ``Client("tcp://scheduler-host:8786")`` connects to its
   scheduler instead.
 - **More data than memory.** ``partial_fit`` runs one epoch over the rows it

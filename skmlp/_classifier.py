@@ -24,7 +24,13 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d,
 
 from . import _kernels
 from ._activations import log_logistic, log_softmax, logsumexp_rows
-from ._callbacks import CALLBACK_ATTRIBUTES, CallbackSupportMixin, begin_fit, end_fit
+from ._callbacks import (
+    CALLBACK_ATTRIBUTES,
+    HAVE_CALLBACKS,
+    CallbackSupportMixin,
+    begin_fit,
+    end_fit,
+)
 from ._optimizers import optimizer_from_dict, optimizer_to_dict
 from ._split import validation_split
 from ._training import fit_lbfgs, fit_stochastic
@@ -346,6 +352,43 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = self.output_activation == "logistic"
         return tags
+
+    if HAVE_CALLBACKS:  # scikit-learn >= 1.9
+
+        def set_callbacks(self, *callbacks):
+            """Set scikit-learn callbacks (:mod:`sklearn.callback`) on the estimator.
+
+            Each fit is one task and each of its epochs (each L-BFGS iteration
+            for ``solver="lbfgs"``) one subtask, so that, e.g.,
+            ``sklearn.callback.ScoringMonitor`` scores the model after every
+            epoch. A callback whose ``on_fit_task_end`` returns True stops
+            training after that epoch. Available with scikit-learn >= 1.9.
+
+            Parameters
+            ----------
+            *callbacks : object
+                Objects following ``sklearn.callback.FitCallback``; none
+                removes the callbacks set before.
+
+            Returns
+            -------
+            self : object
+                The estimator.
+
+            Examples
+            --------
+            >>> from sklearn.callback import ScoringMonitor
+            >>> from sklearn.datasets import load_iris
+            >>> from skmlp import MLPClassifier
+            >>> X, y = load_iris(return_X_y=True)
+            >>> monitor = ScoringMonitor(scoring="accuracy")
+            >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs", max_iter=20,
+            ...                     random_state=0).set_callbacks(monitor).fit(X, y)
+            >>> log = monitor.get_logs().data
+            >>> sum(row["task_name"] == "iteration" for row in log) == clf.n_iter_
+            True
+            """
+            return super().set_callbacks(*callbacks)
 
     # ------------------------------------------------------------- pickling
     def __getstate__(self):

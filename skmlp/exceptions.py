@@ -23,9 +23,15 @@ class InconsistentVersionWarning(UserWarning):
 
     Examples
     --------
-    >>> import warnings
     >>> from skmlp.exceptions import InconsistentVersionWarning
-    >>> warnings.simplefilter("error", InconsistentVersionWarning)  # refuse to load
+    >>> warning = InconsistentVersionWarning(
+    ...     estimator_name="MLPClassifier", current_version="0.2.0", original_version="0.1.0"
+    ... )
+    >>> warning.original_version
+    '0.1.0'
+
+    ``warnings.simplefilter("error", InconsistentVersionWarning)`` turns the
+    warning into an error, refusing such models.
     """
 
     def __init__(self, *, estimator_name, current_version, original_version):
