@@ -63,6 +63,26 @@ def test_memory_mapped_model_continues_training(data, tmp_path, solver):
     _assert_same_model(joblib.load(path), clf)
 
 
+def _continue_in_worker(clf, X, y):
+    read_only = not clf.coefs_[0].flags.writeable and not clf._optimizer.ms[0].flags.writeable
+    clf.partial_fit(X, y)
+    return clf, read_only
+
+
+def test_model_memory_mapped_into_joblib_workers_continues_training(data):
+    X, y = data
+    clf = _fitted(X, y)
+    # max_nbytes=1: joblib memory-maps every array it sends to the workers, as it
+    # does by default for arrays over 1 MB.
+    jobs = joblib.Parallel(n_jobs=2, max_nbytes=1)(
+        joblib.delayed(_continue_in_worker)(clf, X, y) for _ in range(2)
+    )
+    local = pickle.loads(pickle.dumps(clf)).partial_fit(X, y)
+    for continued, read_only in jobs:
+        assert read_only  # the worker's model was a read-only memory map
+        _assert_same_model(continued, local)
+
+
 # --------------------------------------------------------- versioned pickles
 def test_pickle_records_the_version_and_loads_silently_under_it(data):
     clf = _fitted(*data)
