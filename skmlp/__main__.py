@@ -20,6 +20,28 @@ from . import MLPClassifier, __version__, kernel_backend
 from .datasets import load_mnist
 
 
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1 (argparse turns the ValueError into a usage error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (0 < value < float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m skmlp",
@@ -31,13 +53,13 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--hidden",
-        type=int,
+        type=positive_int,
         nargs="+",
         default=[100],
         metavar="UNITS",
         help="hidden layer sizes, e.g. --hidden 256 128 (default: 100)",
     )
-    parser.add_argument("--epochs", type=int, default=200, help="max_iter (default: 200)")
+    parser.add_argument("--epochs", type=positive_int, default=200, help="max_iter (default: 200)")
     parser.add_argument(
         "--solver",
         choices=["adam", "sgd", "lbfgs"],
@@ -46,7 +68,7 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--learning-rate",
-        type=float,
+        type=positive_float,
         default=None,
         help="learning_rate_init (default: 0.01 for adam, 0.1 for sgd)",
     )
@@ -62,7 +84,7 @@ def parse_args(argv=None):
         default="logistic",
         help="output_activation (default: logistic, one sigmoid per class)",
     )
-    parser.add_argument("--batch-size", type=int, default=None, help="default: auto")
+    parser.add_argument("--batch-size", type=positive_int, default=None, help="default: auto")
     parser.add_argument("--seed", type=int, default=0, help="random_state (default: 0)")
     parser.add_argument("--float32", action="store_true", help="train in float32")
     parser.add_argument(
@@ -98,7 +120,9 @@ def main(argv=None) -> int:
     except (OSError, RuntimeError, KeyError, ValueError) as exc:
         print(f"error: cannot load the data: {exc}", file=sys.stderr)
         return 2
-    learning_rate = args.learning_rate or (0.1 if args.solver == "sgd" else 0.01)
+    learning_rate = args.learning_rate
+    if learning_rate is None:
+        learning_rate = 0.1 if args.solver == "sgd" else 0.01
     clf = MLPClassifier(
         hidden_layer_sizes=tuple(args.hidden),
         activation=args.activation,
@@ -106,7 +130,7 @@ def main(argv=None) -> int:
         solver=args.solver,
         learning_rate_init=learning_rate,
         max_iter=args.epochs,
-        batch_size=args.batch_size or "auto",
+        batch_size="auto" if args.batch_size is None else args.batch_size,
         random_state=args.seed,
         verbose=args.verbose,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -23,10 +24,19 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d,
 
 from . import _kernels
 from ._activations import log_logistic, log_softmax, logsumexp_rows
+from ._callbacks import (
+    CALLBACK_ATTRIBUTES,
+    HAVE_CALLBACKS,
+    CallbackSupportMixin,
+    begin_fit,
+    end_fit,
+)
 from ._initialization import auto_learning_rate, initial_parameters
+from ._optimizers import optimizer_from_dict, optimizer_to_dict
 from ._split import validation_split
 from ._training import fit_lbfgs, fit_stochastic
 from ._validation import check_sample_weight, class_weight_per_sample
+from .exceptions import InconsistentVersionWarning
 
 
 def _partial_fit_available(estimator) -> bool:
@@ -51,7 +61,7 @@ def _partial_fit_available(estimator) -> bool:
     return True
 
 
-class MLPClassifier(ClassifierMixin, BaseEstimator):
+class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """Multilayer perceptron classifier trained by backpropagation.
 
     A drop-in for :class:`sklearn.neural_network.MLPClassifier`: the same
@@ -278,8 +288,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     ...                     random_state=0).fit(X, y)
     >>> clf.predict(X[:3])
     array([0, 0, 0])
-    >>> clf.predict_proba(X[:1]).sum().round(6)
-    np.float64(1.0)
+    >>> float(clf.predict_proba(X[:1]).sum().round(6))
+    1.0
     """
 
     _parameter_constraints: dict = {
@@ -376,6 +386,73 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = self.output_activation == "logistic"
         return tags
+
+    if HAVE_CALLBACKS:  # scikit-learn >= 1.9
+
+        def set_callbacks(self, *callbacks):
+            """Set scikit-learn callbacks (:mod:`sklearn.callback`) on the estimator.
+
+            Each fit is one task and each of its epochs (each L-BFGS iteration
+            for ``solver="lbfgs"``) one subtask, so that, e.g.,
+            ``sklearn.callback.ScoringMonitor`` scores the model after every
+            epoch. A callback whose ``on_fit_task_end`` returns True stops
+            training after that epoch. Available with scikit-learn >= 1.9.
+
+            Parameters
+            ----------
+            *callbacks : object
+                Objects following ``sklearn.callback.FitCallback``; none
+                removes the callbacks set before.
+
+            Returns
+            -------
+            self : object
+                The estimator.
+
+            Examples
+            --------
+            >>> from sklearn.callback import ScoringMonitor
+            >>> from sklearn.datasets import load_iris
+            >>> from skmlp import MLPClassifier
+            >>> X, y = load_iris(return_X_y=True)
+            >>> monitor = ScoringMonitor(scoring="accuracy")
+            >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs", max_iter=20,
+            ...                     random_state=0).set_callbacks(monitor).fit(X, y)
+            >>> log = monitor.get_logs().data
+            >>> sum(row["task_name"] == "iteration" for row in log) == clf.n_iter_
+            True
+            """
+            return super().set_callbacks(*callbacks)
+
+    # ------------------------------------------------------------- pickling
+    def __getstate__(self):
+        """scikit-learn's state, plus the skmlp version that pickled it."""
+        from . import __version__  # the package is loaded by the time a model pickles
+
+        state = dict(super().__getstate__())  # a copy: never write to vars(self)
+        state["_skmlp_version"] = __version__
+        if "_optimizer" in state:  # plain data, see optimizer_to_dict
+            state["_optimizer"] = optimizer_to_dict(state["_optimizer"])
+        return state
+
+    def __setstate__(self, state):
+        """Warn when the pickle comes from another skmlp version, then load it."""
+        from . import __version__
+
+        state = dict(state)
+        saved = state.pop("_skmlp_version", "unknown (before 0.1.0)")
+        if saved != __version__:
+            warnings.warn(
+                InconsistentVersionWarning(
+                    estimator_name=type(self).__name__,
+                    current_version=__version__,
+                    original_version=saved,
+                ),
+                stacklevel=2,
+            )
+        if isinstance(state.get("_optimizer"), dict):
+            state["_optimizer"] = optimizer_from_dict(state["_optimizer"])
+        super().__setstate__(state)
 
     # ------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=True)
@@ -488,16 +565,19 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _fitted_state(self) -> dict:
-        """Deep copies of the fitted attributes (``name_``) and private state (``_name``)."""
+        """Deep copies of the fitted attributes (``name_``) and private state (``_name``).
+
+        The callbacks' attributes are left out: they are not the model's state.
+        """
         return {
             name: copy.deepcopy(value)
             for name, value in vars(self).items()
-            if name.endswith("_") or name.startswith("_")
+            if (name.endswith("_") or name.startswith("_")) and name not in CALLBACK_ATTRIBUTES
         }
 
     def _restore(self, snapshot: dict, names_before: set) -> None:
         """Undo a failed fit: drop what it added, put back what it changed."""
-        for name in set(vars(self)) - names_before:
+        for name in set(vars(self)) - names_before - CALLBACK_ATTRIBUTES:
             delattr(self, name)
         self.__dict__.update(snapshot)
 
@@ -554,9 +634,17 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self.validation_scores_ = self.validation_loss_curve_ = None
         self.best_validation_score_ = None
 
+        # scikit-learn's callbacks: one task per epoch (per iteration for lbfgs,
+        # plus the one L-BFGS begins after its last iteration).
+        n_tasks = 1 if incremental else self.max_iter + (self.solver == "lbfgs")
+        begin_fit(self, X, y, sample_weight, n_tasks)
         if self.solver == "lbfgs":
             fit_lbfgs(self, X, Y, sample_weight)
-            return
+        else:
+            self._fit_stochastic(X, Y, y, sample_weight, incremental)
+        end_fit(self, X, y, sample_weight)
+
+    def _fit_stochastic(self, X, Y, y, sample_weight, incremental):
         validation = None
         if self.early_stopping and not incremental:
             X, Y, sample_weight, held_out = validation_split(

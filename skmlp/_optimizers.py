@@ -57,6 +57,18 @@ class _Optimizer:
             print(message + " Stopping.")
         return True
 
+    def own_state(self) -> None:
+        """Copy the state arrays that cannot be written in place.
+
+        A model loaded with ``joblib.load(path, mmap_mode="r")``, or handed to
+        joblib workers (which memory-map large arrays), holds read-only views
+        of a file; continuing its training works on private copies.
+        """
+        for arrays in self.state_arrays:
+            for i, a in enumerate(arrays):
+                if not a.flags.writeable:
+                    arrays[i] = np.array(a)  # a plain, writable ndarray
+
     def matches(self, params: list) -> bool:
         """Whether this state was built for parameters of these shapes and dtype."""
         return len(self.state_arrays[0]) == len(params) and all(
@@ -164,6 +176,36 @@ class AdamOptimizer(_Optimizer):
             kernels.adam_update(p, g, m, v, b1, b2, lr_t, eps, s, decay, n_decayed)
 
 
+_OPTIMIZERS = {"SGDOptimizer": SGDOptimizer, "AdamOptimizer": AdamOptimizer}
+
+
+def optimizer_to_dict(optimizer: _Optimizer) -> dict:
+    """The optimizer as plain data: its kind, numbers, strings and lists of arrays.
+
+    The estimator pickles this instead of the object, so that formats which
+    load only trusted types (skops) need to trust nothing but the estimator.
+    """
+    state = {"kind": type(optimizer).__name__}
+    state.update(optimizer.__getstate__())
+    del state["_scratch"]
+    return state
+
+
+def optimizer_from_dict(state: dict) -> _Optimizer:
+    """Rebuild an optimizer from :func:`optimizer_to_dict`'s output."""
+    state = dict(state)
+    kind = state.pop("kind")
+    if kind not in _OPTIMIZERS:
+        raise ValueError(f"Unknown optimizer {kind!r} in the saved model's state.")
+    optimizer = _OPTIMIZERS[kind].__new__(_OPTIMIZERS[kind])
+    optimizer.__dict__.update(state)
+    optimizer._scratch = None
+    for name in ("velocities", "ms", "vs"):  # lists, whatever the format made of them
+        if name in state:
+            setattr(optimizer, name, list(state[name]))
+    return optimizer
+
+
 def make_optimizer(solver: str, params: list, estimator) -> _Optimizer:
     """Build the optimizer that ``estimator``'s parameters ask for."""
     if solver == "sgd":
@@ -190,10 +232,12 @@ def make_optimizer(solver: str, params: list, estimator) -> _Optimizer:
 def refresh_hyperparameters(optimizer: _Optimizer, estimator) -> None:
     """Take the estimator's current hyperparameters, keeping the optimizer's state.
 
-    Velocities, moments and the step counter are kept.  The learning rate is
-    kept too (an adaptive schedule may have lowered it), unless
+    Velocities, moments and the step counter are kept (copied if they are
+    read-only, see :meth:`_Optimizer.own_state`).  The learning rate is kept
+    too (an adaptive schedule may have lowered it), unless
     ``learning_rate_init`` was changed since the optimizer was built.
     """
+    optimizer.own_state()
     if estimator.learning_rate_init_ != optimizer.learning_rate_init:
         optimizer.learning_rate_init = estimator.learning_rate_init_
         optimizer.learning_rate = optimizer.learning_rate_init

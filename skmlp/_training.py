@@ -26,6 +26,7 @@ from ._backprop import (
     loss_and_gradients,
     split_flat,
 )
+from ._callbacks import StopRequested, epoch_tasks
 from ._optimizers import make_optimizer, refresh_hyperparameters
 from ._progress import progress
 
@@ -131,12 +132,14 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
 
     epochs = 1 if incremental else est.max_iter
     bar = progress(epochs, est.verbose, desc="skmlp")
+    tasks = epoch_tasks(est, X, Y, sample_weight)  # scikit-learn's callbacks, if any
     stopped = False
     last_batch = None
     est.n_iter_ = 0
     interrupted = False
     try:
         for _ in range(epochs):
+            tasks.begin()
             order = rng.permutation(n_samples) if est.shuffle else None
             accumulated = 0.0
             n_steps = 0
@@ -175,6 +178,7 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
                 est.validation_loss_curve_.append(val_loss)
                 message += f", validation score = {score:.6f}"
             bar.step(message)
+            stop_requested = tasks.end()
 
             if _no_improvement(est, validation is not None):
                 stopped = optimizer.trigger_stopping(
@@ -183,7 +187,8 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation) -> N
                 if stopped:
                     break
                 est._no_improvement_count = 0
-            if incremental:
+            if stop_requested or incremental:
+                stopped = stop_requested
                 break
     except KeyboardInterrupt:  # Ctrl-C: keep what was learned, as scikit-learn does
         interrupted = True
@@ -314,19 +319,32 @@ def fit_lbfgs(est, X, Y, sample_weight) -> None:
         grad = ws.grad.astype(np.float64)  # (dW, db) as one vector
         if not (math.isfinite(J) and np.isfinite(grad).all()):
             raise diverged_error(est, "during L-BFGS")
+        last[:] = [theta.copy(), J]
         return J, grad
 
+    tasks = epoch_tasks(est, X, Y, sample_weight, "iteration")
     curve = []
+    last = [None, None]  # the latest (theta, J) the objective computed
+
+    def record(xk):
+        # scipy calls this with the iterate xk (an OptimizeResult from scipy 1.11
+        # only when the argument is named intermediate_result). L-BFGS-B evaluated
+        # J at xk last, so its loss is the objective's last value.
+        theta, J = last
+        if theta is None or not np.array_equal(theta, xk):
+            J = objective(xk)[0]
+        accepted[0] = xk.copy()
+        curve.append(float(J))
+        if est.verbose:
+            print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
+        if tasks.end(lambda: unpack(xk)):
+            raise StopRequested(xk.copy())  # scipy < 1.11 ignores StopIteration
+        tasks.begin()
 
     theta0 = _flatten_parameters(est)  # the weights then the biases, as unpack reads them
     accepted = [theta0.astype(np.float64)]  # the last iterate L-BFGS accepted
-
-    def record(intermediate_result):
-        accepted[0] = intermediate_result.x.copy()
-        curve.append(float(intermediate_result.fun))
-        if est.verbose:
-            print(f"Iteration {len(curve)}, loss = {curve[-1]:.8f}")
-
+    result = None
+    tasks.begin()
     try:
         result = scipy.optimize.minimize(
             objective,
@@ -337,8 +355,9 @@ def fit_lbfgs(est, X, Y, sample_weight) -> None:
             options={"maxfun": est.max_fun, "maxiter": est.max_iter, "gtol": est.tol},
         )
         theta, n_iter, J = result.x, int(result.nit), float(result.fun)
+    except StopRequested as stop:  # a callback asked to stop: a clean end
+        theta, n_iter, J = stop.theta, len(curve), curve[-1]
     except KeyboardInterrupt:  # Ctrl-C: keep the last accepted iterate
-        result = None
         theta, n_iter = accepted[0], len(curve)
         J = curve[-1] if curve else float(objective(theta)[0])
         warnings.warn(
@@ -346,6 +365,7 @@ def fit_lbfgs(est, X, Y, sample_weight) -> None:
             f"iteration{'s' * (n_iter != 1)}; the model keeps the training done so far.",
             UserWarning,
         )
+    tasks.close()
     est.coefs_, est.intercepts_ = unpack(theta)
     est.n_iter_ = n_iter
     est.loss_ = J

@@ -29,3 +29,41 @@ def test_bad_option_is_rejected_by_argparse(capsys):
         main(["--solver", "rmsprop"])
     assert exc.value.code == 2
     assert "invalid choice: 'rmsprop'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("--hidden", "0", "must be a positive integer, got 0"),
+        ("--hidden", "-3", "must be a positive integer, got -3"),
+        ("--hidden", "ten", "'ten' is not an integer"),
+        ("--epochs", "0", "must be a positive integer, got 0"),
+        ("--batch-size", "0", "must be a positive integer, got 0"),
+        ("--learning-rate", "0", "must be a positive number, got 0"),
+        ("--learning-rate", "-1", "must be a positive number, got -1"),
+        ("--learning-rate", "nan", "must be a positive number, got nan"),
+        ("--learning-rate", "inf", "must be a positive number, got inf"),
+        ("--learning-rate", "fast", "'fast' is not a number"),
+    ],
+)
+def test_bad_values_are_usage_errors(option, value, message, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([option, value])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: python -m skmlp")
+    assert f"argument {option}" in err and message in err
+
+
+def test_given_learning_rate_and_batch_size_are_used(monkeypatch, capsys):
+    seen = {}
+
+    def record_fit(self, X, y):
+        seen.update(self.get_params())
+        raise SystemExit(0)  # the parameters are all this test needs
+
+    monkeypatch.setattr("skmlp.__main__.MLPClassifier.fit", record_fit)
+    with pytest.raises(SystemExit):
+        main(["--learning-rate", "0.5", "--batch-size", "7", "--hidden", "3", "2"])
+    assert seen["learning_rate_init"] == 0.5 and seen["batch_size"] == 7
+    assert seen["hidden_layer_sizes"] == (3, 2)
