@@ -266,7 +266,7 @@ def _validate(est, validation, penalty_term: float) -> tuple[float, float]:
     term as the epoch's training loss, so both curves share one scale.
     """
     X_val, Y_val, y_val, sw_val = validation
-    Z_out = est._logits(X_val)
+    Z_out = _blockwise_logits(est, X_val)
     S_val = Z_out.shape[0] if sw_val is None else float(sw_val.sum())
     val_loss = data_loss(Z_out, Y_val, est.out_activation_, sw_val) / S_val + penalty_term
     weights = {} if sw_val is None else {"sample_weight": sw_val}
@@ -282,6 +282,22 @@ def _validate(est, validation, penalty_term: float) -> tuple[float, float]:
             f"cannot compare epochs. Check scoring={est.scoring!r}."
         )
     return float(score), float(val_loss)
+
+
+#: Rows per block of the validation forward pass: its activations stay small
+#: next to X (a hidden layer wider than X would otherwise outweigh X_val).
+VALIDATION_BLOCK = 4096
+
+
+def _blockwise_logits(est, X):
+    """``est._logits(X)``, a block of rows at a time."""
+    if X.shape[0] <= VALIDATION_BLOCK:
+        return est._logits(X)
+    Z_out = np.empty((X.shape[0], est.coefs_[-1].shape[1]), est.coefs_[-1].dtype)
+    for start in range(0, X.shape[0], VALIDATION_BLOCK):
+        stop = start + VALIDATION_BLOCK
+        Z_out[start:stop] = est._logits(X[start:stop])
+    return Z_out
 
 
 def _no_improvement(est, on_validation: bool) -> bool:
