@@ -180,6 +180,7 @@ PARAMS = [
     dict(solver="sgd", shuffle=False),
     dict(solver="adam", early_stopping=True),
     dict(solver="sgd", early_stopping=True, shuffle=False),
+    dict(solver="lbfgs"),  # a Fortran-ordered X is used as is, a strided one copied
 ]
 
 
