@@ -68,10 +68,11 @@ def timed_phases(totals: dict):
 def phase_report(config, X, y, epochs: int) -> str:
     """Seconds per epoch of each phase of one skmlp fit, next to the floor."""
     X = X.astype(config.dtype)
-    bench.warm_up_skmlp(config, X, y, {"skmlp": skmlp.get_config()["kernels"]})  # load kernels
+    runs = bench.skmlp_runs()  # "auto": the kernels of a full-length fit
+    bench.warm_up_skmlp(config, X, y, runs)  # load kernels
     est = bench.make_estimators(config, epochs)["skmlp"]
     totals = defaultdict(float)
-    with timed_phases(totals):
+    with timed_phases(totals), bench.kernels_context("skmlp", runs):
         start = time.perf_counter()
         bench.fit_quietly(est, X, y)
         total = time.perf_counter() - start
@@ -118,7 +119,7 @@ def line_report(config, X, y, epochs: int) -> str:
 
     profiler = LineProfiler()
     for func in (
-        _training.fit_stochastic,
+        _training._fit_stochastic,
         _training._Batches.epoch,
         _backprop.forward,
         _backprop.data_loss,
@@ -135,7 +136,8 @@ def line_report(config, X, y, epochs: int) -> str:
         profiler.add_function(func)
     X = X.astype(config.dtype)
     est = bench.make_estimators(config, epochs)["skmlp"]
-    profiler.runcall(bench.fit_quietly, est, X, y)
+    with bench.kernels_context("skmlp", bench.skmlp_runs()):
+        profiler.runcall(bench.fit_quietly, est, X, y)
     out = io.StringIO()
     profiler.print_stats(stream=out, output_unit=1e-3, stripzeros=True)
     return out.getvalue()

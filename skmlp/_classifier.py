@@ -583,7 +583,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
     def _fit_unsafe(self, X, y, sample_weight, classes, incremental, fitted):
         self._hidden_sizes()  # checks each entry before any work
-        _kernels.active()  # the kernels setting is usable (numba installed if asked for)
+        _kernels.check_setting()  # usable (numba installed if asked for); loads nothing
         first_pass = not fitted or not (self.warm_start or incremental)
         if incremental and not fitted and classes is None and not _is_multilabel(y):
             raise ValueError(
@@ -645,9 +645,9 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         end_fit(self, X, y, sample_weight)
 
     def _fit_stochastic(self, X, Y, y, sample_weight, incremental):
-        validation = None
+        validation = train_rows = None
         if self.early_stopping and not incremental:
-            X, Y, sample_weight, held_out = validation_split(
+            train_rows, held_out = validation_split(
                 X, Y, y, sample_weight, self.validation_fraction, self._random_state
             )
             # The scorer lives for this fit only: a model never keeps a callable
@@ -660,7 +660,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             self.best_loss_ = None
             self._no_improvement_count = 0
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            fit_stochastic(self, X, Y, sample_weight, incremental, validation)
+            fit_stochastic(self, X, Y, sample_weight, incremental, validation, train_rows)
 
     def _encode_targets(self, y, classes, first_pass, incremental):
         """One-hot (or indicator) targets Y, setting or checking ``classes_``."""
@@ -783,7 +783,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         ``n * n_features``.
         """
         n_layers = len(self.coefs_)
-        kernels = _kernels.active()
+        kernels = _kernels.for_work(X.shape[0] * sum(W.size for W in self.coefs_))
         A = X
         for l, (W, b) in enumerate(zip(self.coefs_, self.intercepts_), start=1):
             Z = np.asarray(A @ W)  # Z[l] = A[l-1] W[l]

@@ -3,7 +3,8 @@
 The only setting is ``kernels``:
 
 * ``"auto"`` (the default): the compiled kernels when numba is installed
-  (``pip install "skmlp[fast]"``), the numpy ones otherwise;
+  (``pip install "skmlp[fast]"``) and the call's work pays for loading
+  them (see :func:`set_config`), the numpy ones otherwise;
 * ``"numba"``: the compiled kernels, an error if numba is missing;
 * ``"numpy"``: the numpy reference kernels.
 
@@ -77,9 +78,15 @@ def set_config(kernels=None) -> None:
         Which implementation runs the elementwise steps of training and
         prediction (bias and activation, activation derivatives, the L2
         gradient, the optimizer updates). ``"auto"`` uses numba when it is
-        installed (the ``fast`` extra) and numpy otherwise; ``"numba"``
-        raises an ImportError at the next fit or prediction if numba is
-        missing; ``"numpy"``
+        installed (the ``fast`` extra) and the call's work is large enough
+        to pay for loading it (0.3 to 2 s in a new process): a ``fit``
+        whose ``n_samples * n_parameters * max_iter`` is at least ``1e10``
+        (``partial_fit`` and predictions count one epoch), e.g. 20,000
+        MNIST rows, 100 hidden units and ``max_iter >= 6``. Smaller work
+        runs on numpy and never imports numba; the choice depends on the
+        call only, never on what the process loaded before.
+        ``"numba"`` uses numba for every call, and raises an ImportError at
+        the next fit or prediction if numba is missing; ``"numpy"``
         always uses the numpy reference. Both give the same numbers, up to
         the last bit of the output layer's ``exp`` and ``log``. ``None``
         leaves the setting unchanged. The environment variable
@@ -89,7 +96,7 @@ def set_config(kernels=None) -> None:
     --------
     get_config : The current settings.
     config_context : Change the settings inside a ``with`` block.
-    skmlp.kernel_backend : The kernels that ``"auto"`` resolves to.
+    skmlp.kernel_backend : The kernels that ``"auto"`` gives large work.
 
     Examples
     --------

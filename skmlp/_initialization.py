@@ -72,10 +72,12 @@ def initial_parameters(units: list, activation: str, rng, dtype, X=None, sample_
     return [W.astype(dtype) for W in coefs], [b.astype(dtype) for b in intercepts]
 
 
-def column_moments(X, sample_weight=None) -> tuple[np.ndarray, np.ndarray]:
+def column_moments(X, sample_weight=None, block: int = 1024) -> tuple[np.ndarray, np.ndarray]:
     """Weighted mean and variance of each column of X (dense or sparse), in float64.
 
-    Computed from the column sums of X and of X**2 without copying X.
+    Dense X is read in C-ordered blocks of ``block`` rows, so the sums (and the
+    model built from them) are the same bit for bit whatever X's memory layout,
+    and no more than one block is ever copied.
     """
     n = X.shape[0]
     w = np.full(n, 1.0 / n) if sample_weight is None else sample_weight / sample_weight.sum()
@@ -84,10 +86,13 @@ def column_moments(X, sample_weight=None) -> tuple[np.ndarray, np.ndarray]:
         mean = np.asarray(X.T @ w).ravel()
         mean_sq = np.asarray(X.multiply(X).T @ w).ravel()
     else:
-        mean = X.T @ w.astype(X.dtype)
-        mean_sq = np.einsum("i,ij,ij->j", w.astype(X.dtype), X, X)
-    mean = mean.astype(np.float64)
-    return mean, np.maximum(mean_sq.astype(np.float64) - mean**2, 0.0)
+        mean, mean_sq = np.zeros(X.shape[1]), np.zeros(X.shape[1])
+        for start in range(0, n, block):
+            rows = np.ascontiguousarray(X[start : start + block], dtype=np.float64)
+            w_rows = w[start : start + block]
+            mean += w_rows @ rows
+            mean_sq += w_rows @ (rows * rows)
+    return mean, np.maximum(mean_sq - mean**2, 0.0)
 
 
 def centre_first_layer(W, b, X, sample_weight=None):

@@ -4,11 +4,17 @@ Both modules provide the same functions with the same signatures:
 ``bias_activation``, ``output_activation``, ``data_loss``,
 ``activation_derivative``, ``add_scaled``, ``sgd_update`` and
 ``adam_update``. :func:`active` returns the module to call.
+
+"auto" picks per call (``fit``, ``partial_fit``, a prediction) from an
+estimate of the call's work, so that a small fit never pays for loading
+numba (0.3 to 2 s in a fresh process, more than a whole digits fit takes):
+see :func:`for_work`.
 """
 
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from types import ModuleType
 
 from . import _config, _kernels_numpy
@@ -17,6 +23,15 @@ _numba_kernels: ModuleType | None = None
 _numba_tried = False
 _numba_error: str = "numba is not installed"
 _numba_lock = threading.Lock()
+_call = threading.local()  # .module: the kernels chosen for the running call
+
+#: Work (``n_samples * n_parameters * epochs``) from which "auto" loads the
+#: compiled kernels. Measured on a 2-core machine: loading them costs 0.3 to
+#: 2 s in a fresh process; once loaded they save about 1e-10 s per unit of
+#: work (MNIST-sized networks). They pay for their loading from about 1e10
+#: (e.g. 20,000 MNIST rows, 100 hidden units, 6 epochs; digits with 64 hidden
+#: units for 60 epochs is 5e8).
+AUTO_NUMBA_WORK = 1e10
 
 
 def _numba_kernels_or_none() -> ModuleType | None:
@@ -45,13 +60,60 @@ def _numba_kernels_or_none() -> ModuleType | None:
 
 
 def active() -> ModuleType:
-    """The kernel module for the current ``kernels`` setting (called per batch)."""
+    """The kernel module for the current ``kernels`` setting (called per batch).
+
+    Inside :func:`using` (a fit or prediction under way), "auto" means the
+    module chosen for that call; elsewhere it means the kernels of large work.
+    """
     choice = _config._settings()["kernels"]
     if choice == "numpy":
         return _kernels_numpy
+    if choice == "auto":
+        chosen = getattr(_call, "module", None)
+        if chosen is not None:
+            return chosen
     if _numba_kernels is not None and (choice == "auto" or choice == "numba"):
         return _numba_kernels
     return _resolve(choice)
+
+
+def for_work(work: float) -> ModuleType:
+    """The kernels for a call doing ``work`` (``n_samples * n_parameters * epochs``).
+
+    "numpy" and "numba" are obeyed whatever the work; "auto" takes the
+    compiled kernels (loading numba if needed) only from
+    :data:`AUTO_NUMBA_WORK` on, and never imports numba below it. The rule
+    depends on the call alone, not on what the process loaded before, so the
+    same fit gives the same numbers in any process. Inside a fit (early
+    stopping's validation pass), the fit's kernels are kept.
+    """
+    choice = _config._settings()["kernels"]
+    if choice != "auto" or getattr(_call, "module", None) is not None:
+        return active()  # a setting to obey, or the kernels of the fit under way
+    if work < AUTO_NUMBA_WORK:
+        return _kernels_numpy
+    return _numba_kernels if _numba_kernels is not None else _resolve(choice)
+
+
+@contextmanager
+def using(module: ModuleType):
+    """Make ``module`` what :func:`active` returns for "auto" in this thread."""
+    previous = getattr(_call, "module", None)
+    _call.module = module
+    try:
+        yield module
+    finally:
+        _call.module = previous
+
+
+def check_setting() -> None:
+    """Raise now if the setting is unusable: a wrong environment variable, or
+    "numba" without numba. "auto" loads nothing here."""
+    choice = _config._settings()["kernels"]
+    if choice != "auto":
+        active()
+    else:
+        _config._check_kernels(choice, f"The environment variable {_config.ENV_VAR}")
 
 
 def _resolve(choice: str) -> ModuleType:
@@ -71,11 +133,13 @@ def _resolve(choice: str) -> ModuleType:
 
 
 def kernel_backend() -> str:
-    """The kernels that training and prediction use now: ``"numba"`` or ``"numpy"``.
+    """The kernels that large work uses now: ``"numba"`` or ``"numpy"``.
 
     This resolves the ``kernels`` setting (see :func:`skmlp.set_config`):
     ``"auto"`` is ``"numba"`` when numba is installed (``pip install
-    "skmlp[fast]"``) and ``"numpy"`` otherwise.
+    "skmlp[fast]"``) and ``"numpy"`` otherwise; under ``"auto"``, fits and
+    predictions whose work is small run on numpy all the same (the rule is in
+    :func:`skmlp.set_config`). Asking loads numba under ``"auto"``.
 
     Returns
     -------
