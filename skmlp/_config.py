@@ -3,7 +3,7 @@
 The only setting is ``kernels``:
 
 * ``"auto"`` (the default): the compiled kernels when numba is installed
-  (``pip install "skmlp[fast]"``), the numpy ones otherwise;
+  (the ``fast`` extra: ``pip install -e ".[fast]"`` in a checkout), the numpy ones otherwise;
 * ``"numba"``: the compiled kernels, an error if numba is missing;
 * ``"numpy"``: the numpy reference kernels.
 
