@@ -62,8 +62,11 @@ def _table(title: str, header: list, rows: list, widths: str | None = None) -> l
     return [*lines, ""]
 
 
-def _fmt(value, digits=3):
-    return "n/a" if value is None else f"{value:.{digits}f}"
+def _fmt(value, digits=None):
+    """Ratios with ``digits`` decimals; seconds with three significant digits."""
+    if value is None:
+        return "n/a"
+    return f"{value:.{digits}f}" if digits is not None else f"{value:.3g}"
 
 
 def machine_text(report: dict) -> list:

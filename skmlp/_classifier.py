@@ -240,7 +240,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     >>> from sklearn.datasets import load_iris
     >>> from skmlp import MLPClassifier
     >>> X, y = load_iris(return_X_y=True)
-    >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardised: L-BFGS converges
+    >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardise the features
     >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs",
     ...                     random_state=0).fit(X, y)
     >>> clf.predict(X[:3])
@@ -370,7 +370,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         >>> from sklearn.datasets import load_iris
         >>> from skmlp import MLPClassifier
         >>> X, y = load_iris(return_X_y=True)
-        >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardised: L-BFGS converges
+        >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardise the features
         >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs", random_state=0)
         >>> clf.fit(X, y).n_features_in_
         4
@@ -739,7 +739,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         >>> from sklearn.datasets import load_iris
         >>> from skmlp import MLPClassifier
         >>> X, y = load_iris(return_X_y=True)
-        >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardised: L-BFGS converges
+        >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardise the features
         >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs",
         ...                     random_state=0).fit(X, y)
         >>> clf.predict(X[[0, 50, 100]])
@@ -775,7 +775,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         >>> from sklearn.datasets import load_iris
         >>> from skmlp import MLPClassifier
         >>> X, y = load_iris(return_X_y=True)
-        >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardised: L-BFGS converges
+        >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardise the features
         >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs",
         ...                     random_state=0).fit(X, y)
         >>> proba = clf.predict_proba(X[:2])
@@ -810,7 +810,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         >>> from sklearn.datasets import load_iris
         >>> from skmlp import MLPClassifier
         >>> X, y = load_iris(return_X_y=True)
-        >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardised: L-BFGS converges
+        >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardise the features
         >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs",
         ...                     random_state=0).fit(X, y)
         >>> bool(np.allclose(np.exp(clf.predict_log_proba(X)), clf.predict_proba(X)))
