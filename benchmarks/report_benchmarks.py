@@ -29,8 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_INPUT = ROOT / "benchmarks" / "results" / "bench_training.json"
-GENERATED = ROOT / "docs" / "_generated"
-STATIC = ROOT / "docs" / "_static"
+DOCS = ROOT / "docs"
 
 LIBS = (  # key in the JSON, column title, bar colour
     ("skmlp", "skmlp", "tab:blue"),
@@ -223,7 +222,11 @@ def chart(report: dict, path: Path) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("json", nargs="?", type=Path, default=DEFAULT_INPUT)
+    parser.add_argument(
+        "--docs", type=Path, default=DOCS, help="the documentation folder (default docs/)."
+    )
     args = parser.parse_args(argv)
+    generated, static = args.docs / "_generated", args.docs / "_static"
     if not args.json.is_file():
         print(
             f"error: {args.json} does not exist; run benchmarks/bench_training.py first",
@@ -231,19 +234,20 @@ def main(argv=None) -> int:
         )
         return 2
     report = json.loads(args.json.read_text())
-    GENERATED.mkdir(exist_ok=True)
+    generated.mkdir(parents=True, exist_ok=True)
+    static.mkdir(parents=True, exist_ok=True)
     header = [
         ".. Written by benchmarks/report_benchmarks.py from the benchmark's JSON: "
         "do not edit by hand.",
         "",
     ]
     results = header + machine_text(report) + tables(report) + dtype_lines(report)
-    (GENERATED / "bench_results.inc").write_text("\n".join(results))
-    (GENERATED / "bench_summary.inc").write_text(summary(report))
-    chart(report, STATIC / "benchmarks.svg")
-    if args.json.resolve() != (STATIC / "bench_training.json").resolve():
-        shutil.copyfile(args.json, STATIC / "bench_training.json")
-    print(f"wrote {GENERATED}/bench_results.inc, bench_summary.inc and {STATIC}/benchmarks.svg")
+    (generated / "bench_results.inc").write_text("\n".join(results))
+    (generated / "bench_summary.inc").write_text(summary(report))
+    chart(report, static / "benchmarks.svg")
+    if args.json.resolve() != (static / "bench_training.json").resolve():
+        shutil.copyfile(args.json, static / "bench_training.json")
+    print(f"wrote {generated}/bench_results.inc, bench_summary.inc and {static}/benchmarks.svg")
     return 0
 
 
