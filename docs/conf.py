@@ -70,6 +70,7 @@ nitpicky = True  # every unresolved cross-reference is a warning (an error with 
 autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": True}
 autodoc_typehints = "none"  # the numpydoc sections carry the types
+toc_object_entries_show_parents = "hide"  # "fit()", not "MLPClassifier.fit()", in "On this page"
 
 # scikit-learn's metadata-routing methods (get_metadata_routing and the
 # generated set_*_request) are inherited by every estimator and say nothing
