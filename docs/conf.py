@@ -235,7 +235,11 @@ def _copy_mathjax2(app, exc):
     if exc is None and app.builder.format == "html":
         from sphinx.util.fileutil import copy_asset
 
-        copy_asset(_MATHJAX2_DIR, str(Path(app.outdir, "_static", "mathjax")))
+        copy_asset(
+            _MATHJAX2_DIR,
+            str(Path(app.outdir, "_static", "mathjax")),
+            excluded=lambda path: Path(path).parts[:1] in {("unpacked",), ("test",), ("docs",)},
+        )
 
 
 _MATHJAX2_DIR = None
