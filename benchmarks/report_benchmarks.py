@@ -71,6 +71,17 @@ def _fmt(value, digits=None):
 def machine_text(report: dict) -> list:
     """What was measured, and on which machine, as rst paragraphs."""
     m, s = report["machine"], report["settings"]
+    caveat = []
+    if s["dataset"] != "MNIST" or s["repeats"] < 3:
+        caveat = [
+            ".. warning::",
+            "",
+            f"   These figures come from a short run ({s['dataset']}, {s['repeats']} "
+            "repeat(s)), not from the full MNIST benchmark: they show the page's layout "
+            "and are not representative. Regenerate them with the commands of "
+            ":ref:`running-benchmarks`.",
+            "",
+        ]
     blas = [b for b in (m.get("blas") or []) if b.get("user_api") == "blas"]
     blas_text = (
         ", ".join(
@@ -84,6 +95,7 @@ def machine_text(report: dict) -> list:
     load = m.get("load_average")
     commit = (m.get("git_commit") or "unknown")[:7]
     return [
+        *caveat,
         f"**Data.** {s['dataset']}: {s['n_train']:,} training rows of {s['n_features']} "
         f"features, {s['n_classes']} classes; {s['epochs']} epochs per fit, "
         f"{s['repeats']} repeat(s); ``predict_proba`` on {s['n_predict']:,} rows.",
@@ -186,6 +198,8 @@ def summary(report: dict) -> str:
     ]
     if numpy:
         text += f"; {min(numpy):.1f} to {max(numpy):.1f} times without the ``fast`` extra"
+    if report["settings"]["dataset"] != "MNIST" or report["settings"]["repeats"] < 3:
+        text += " (from a short run, not representative: see the benchmarks page)"
     return text + "\n"
 
 
