@@ -62,10 +62,13 @@ def _table(title: str, header: list, rows: list, widths: str | None = None) -> l
 
 
 def _fmt(value, digits=None):
-    """Ratios with ``digits`` decimals; seconds with three significant digits."""
+    """Ratios with ``digits`` decimals; seconds as milliseconds, about 3 digits."""
     if value is None:
         return "n/a"
-    return f"{value:.{digits}f}" if digits is not None else f"{value:.3g}"
+    if digits is not None:
+        return f"{value:.{digits}f}"
+    ms = 1000 * value
+    return f"{ms:.0f}" if ms >= 100 else f"{ms:.1f}" if ms >= 10 else f"{ms:.2f}"
 
 
 def machine_text(report: dict) -> list:
@@ -140,7 +143,7 @@ def tables(report: dict) -> list:
         )
     return [
         *_table(
-            "Seconds per epoch (per call for predict_proba), medians",
+            "Milliseconds per epoch (per call for predict_proba), medians",
             ["configuration", *(title for _, title, _ in LIBS), "gather"],
             seconds,
             "30 14 14 14 14 14",
@@ -217,11 +220,11 @@ def chart(report: dict, path: Path) -> None:
     height = 0.8 / len(LIBS)
     for k, (key, title, colour) in enumerate(LIBS):
         ys = [i + (k - (len(LIBS) - 1) / 2) * height for i in range(len(fits))]
-        xs = [r["median_s"].get(key, 0.0) for r in fits]
+        xs = [1000 * r["median_s"].get(key, 0.0) for r in fits]
         ax.barh(ys, xs, height=height, color=colour, label=title)
     ax.set_yticks(range(len(fits)), [label(r["config"]) for r in fits])
     ax.invert_yaxis()
-    ax.set_xlabel("seconds per epoch (median; shorter is faster)")
+    ax.set_xlabel("milliseconds per epoch (median; shorter is faster)")
     ax.set_title(
         f"{report['settings']['dataset']}, {report['settings']['n_train']:,} rows: "
         "training time per epoch"
