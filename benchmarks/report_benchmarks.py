@@ -71,18 +71,35 @@ def _fmt(value, digits=None):
     return f"{ms:.0f}" if ms >= 100 else f"{ms:.1f}" if ms >= 10 else f"{ms:.2f}"
 
 
+def not_representative(report: dict) -> list:
+    """Why the figures of ``report`` should not be read as skmlp's speed (empty if none)."""
+    m, s = report["machine"], report["settings"]
+    reasons = []
+    if s["dataset"] != "MNIST":
+        reasons.append(f"- the data are {s['dataset']}, not MNIST;")
+    if s["repeats"] < 3:
+        reasons.append(f"- {s['repeats']} repeat(s), fewer than 3;")
+    load = (m.get("load_average") or [0.0])[0]
+    if load > (m.get("cpu_affinity") or m["cpu_count"]):
+        reasons.append(
+            f"- the machine was busy (load average {load:.1f} on {m['cpu_count']} CPUs);"
+        )
+    return reasons
+
+
 def machine_text(report: dict) -> list:
     """What was measured, and on which machine, as rst paragraphs."""
     m, s = report["machine"], report["settings"]
-    caveat = []
-    if s["dataset"] != "MNIST" or s["repeats"] < 3:
+    caveat = [f"   {reason}" for reason in not_representative(report)]
+    if caveat:
         caveat = [
             ".. warning::",
             "",
-            f"   These figures come from a short run ({s['dataset']}, {s['repeats']} "
-            "repeat(s)), not from the full MNIST benchmark: they show the page's layout "
-            "and are not representative. Regenerate them with the commands of "
-            ":ref:`running-benchmarks`.",
+            "   These figures are not representative and only show the page's layout:",
+            "",
+            *caveat,
+            "",
+            "   Regenerate them with the commands of :ref:`running-benchmarks`.",
             "",
         ]
     blas = [b for b in (m.get("blas") or []) if b.get("user_api") == "blas"]
@@ -201,7 +218,7 @@ def summary(report: dict) -> str:
     ]
     if numpy:
         text += f"; {min(numpy):.1f} to {max(numpy):.1f} times without the ``fast`` extra"
-    if report["settings"]["dataset"] != "MNIST" or report["settings"]["repeats"] < 3:
+    if not_representative(report):
         text += " (from a short run, not representative: see the benchmarks page)"
     return text + "\n"
 
