@@ -12,10 +12,15 @@ SKMLP_DOCS_OFFLINE
     the unreachable ones are left out, so an offline build neither fails nor
     warns.
 SKMLP_MATHJAX
-    Path of a local, self-contained MathJax 3 bundle (``es5/tex-svg.js`` of
-    the npm package ``mathjax@3``). It is copied into ``_static`` and used
-    instead of the CDN, so that the math renders where the CDN can't be
-    reached. Unset: MathJax is loaded from the CDN by the reader's browser.
+    Where the pages take MathJax from, so that the math renders without
+    network access. Either a self-contained MathJax 3 file (``tex-svg.js``,
+    as in ``es5/`` of the npm package ``mathjax@3``), copied into
+    ``_static``; or a MathJax 2 directory holding ``MathJax.js`` (Debian's
+    ``libjs-mathjax``: ``/usr/share/javascript/mathjax``), copied into
+    ``_static/mathjax``. Unset: the MathJax 3.2 bundled by the
+    ``sphinx-mathjax-offline`` package of the ``docs`` extra, so a ``tox -e
+    docs`` build renders its math offline; the CDN only when that package is
+    missing.
 SKMLP_MNIST
     Path of ``mnist.npz`` for the MNIST example; without it the example
     uses scikit-learn's bundled 8x8 digits.
@@ -24,6 +29,7 @@ SKMLP_MNIST
 from __future__ import annotations
 
 import os
+import re
 import socket
 import sys
 import warnings
@@ -64,6 +70,18 @@ nitpicky = True  # every unresolved cross-reference is a warning (an error with 
 autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": True}
 autodoc_typehints = "none"  # the numpydoc sections carry the types
+toc_object_entries_show_parents = "hide"  # "fit()", not "MLPClassifier.fit()", in "On this page"
+
+# scikit-learn's metadata-routing methods (get_metadata_routing and the
+# generated set_*_request) are inherited by every estimator and say nothing
+# about skmlp: the API page leaves them out. Everything else inherited
+# (get_params, set_params, score) stays.
+_ROUTING = re.compile(r"get_metadata_routing|set_\w+_request")
+
+
+def _skip_routing(app, what, name, obj, skip, options):
+    return True if _ROUTING.fullmatch(name) else None
+
 
 # -- numpydoc --------------------------------------------------------------
 numpydoc_show_class_members = False  # the class template lists the methods
@@ -198,12 +216,51 @@ html_static_path = ["_static"]
 html_css_files = ["skmlp.css"]
 html_show_sourcelink = False
 
-_local_mathjax = os.environ.get("SKMLP_MATHJAX")
+
+# -- Math: a local MathJax, so that the formulas render without network ------
+def _bundled_mathjax() -> Path | None:
+    """``tex-svg.js`` (MathJax 3, self-contained) from sphinx-mathjax-offline."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        dist = distribution("sphinx-mathjax-offline")
+    except PackageNotFoundError:
+        return None
+    path = Path(dist.locate_file("sphinx-mathjax-offline/static/mathjax/tex-svg.js"))
+    return path if path.is_file() else None
+
+
+def _copy_mathjax2(app, exc):
+    """Copy a MathJax 2 directory (SKMLP_MATHJAX) into the built ``_static``."""
+    if exc is None and app.builder.format == "html":
+        from sphinx.util.fileutil import copy_asset
+
+        copy_asset(
+            _MATHJAX2_DIR,
+            str(Path(app.outdir, "_static", "mathjax")),
+            excluded=lambda path: Path(path).parts[:1] in {("unpacked",), ("test",), ("docs",)},
+        )
+
+
+_MATHJAX2_DIR = None
+_local_mathjax = os.environ.get("SKMLP_MATHJAX") or _bundled_mathjax()
 if _local_mathjax:
-    if not Path(_local_mathjax).is_file():
-        raise FileNotFoundError(f"SKMLP_MATHJAX={_local_mathjax!r} is not a file")
-    html_static_path.append(str(Path(_local_mathjax).resolve()))  # copied into _static/
-    mathjax_path = Path(_local_mathjax).name  # relative to _static/
+    _local_mathjax = Path(_local_mathjax).resolve()
+    if (_local_mathjax / "MathJax.js").is_file():  # MathJax 2, e.g. Debian's libjs-mathjax
+        _MATHJAX2_DIR = str(_local_mathjax)
+        mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML"
+        mathjax2_config = {
+            "tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]]},
+            "TeX": {"equationNumbers": {"autoNumber": "none"}},
+        }
+    elif _local_mathjax.is_file():
+        html_static_path.append(str(_local_mathjax))  # copied into _static/
+        mathjax_path = _local_mathjax.name  # relative to _static/
+    else:
+        raise FileNotFoundError(
+            f"SKMLP_MATHJAX={str(_local_mathjax)!r} is neither a MathJax 3 file (tex-svg.js) "
+            "nor a MathJax 2 directory holding MathJax.js"
+        )
 
 # -- sphinx-gallery --------------------------------------------------------
 sphinx_gallery_conf = {
@@ -225,3 +282,9 @@ sphinx_gallery_conf = {
 # warning about show() is noise.
 warnings.filterwarnings("ignore", message="Matplotlib is currently using agg")
 warnings.filterwarnings("ignore", message="FigureCanvasAgg is non-interactive")
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_routing)
+    if _MATHJAX2_DIR:
+        app.connect("build-finished", _copy_mathjax2)

@@ -17,7 +17,7 @@ Two ways to outgrow one process with :class:`~skmlp.MLPClassifier`:
   without ever holding the whole data set.
 
 This example needs ``dask[array]`` and ``distributed``
-(``pip install "skmlp[dask]"``).
+(``pip install -e ".[dask]"`` in a checkout of skmlp).
 """
 
 # %%

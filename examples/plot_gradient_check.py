@@ -67,6 +67,7 @@ def finite_differences(coefs, intercepts, activation, output, h=1e-6):
 
 
 results = {}
+print("output    hidden     parameters   largest |backprop - finite difference|")
 for output in ["logistic", "softmax"]:
     for activation in ["identity", "logistic", "tanh", "relu"]:
         coefs, intercepts = initial_parameters()
@@ -79,10 +80,7 @@ for output in ["logistic", "softmax"]:
         )
         error = np.abs(analytic - numeric).max()
         results[output, activation] = (analytic, numeric)
-        print(
-            f"output={output:8} hidden={activation:8}: {analytic.size} parameters, "
-            f"largest |backprop - finite difference| = {error:.1e}"
-        )
+        print(f"{output:9} {activation:10} {analytic.size:10d}   {error:.1e}")
         np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
 
 # %%

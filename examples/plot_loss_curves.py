@@ -9,10 +9,14 @@ the training data, records the loss on it after every epoch in
 ``loss_curve_``), stops once the validation score stalls, and keeps the
 weights of the best epoch.
 
-Here the network is deliberately too large for the data and barely
-regularised, so the two curves part: the training loss keeps falling while
-the validation loss turns up, and early stopping with ``scoring="loss"``
-keeps the weights from the bottom of the validation curve.
+Here the network is large for the data and barely regularised, so the two
+curves part: the training loss keeps falling, while the validation loss falls
+with it at first and then levels off (near 0.3 in the figure below), wobbling
+from one epoch to the next. Past that point more epochs fit the training
+rows better without helping new ones. Early stopping with ``scoring="loss"``
+stops once ``n_iter_no_change`` epochs bring no new low and keeps the weights
+of the lowest validation loss. On a curve this flat, which wobble is lowest
+is partly chance: the dashed line marks a good epoch, not a sharp optimum.
 """
 
 # %%

@@ -113,7 +113,7 @@ def log_softmax(Z: Array) -> Array:
 def cross_entropy(Z_out: Array, Y: Array, out_activation: str) -> Array:
     """Per-sample cross-entropy summed over the outputs, from the logits.
 
-    Sigmoid outputs (the seed's J for one sample)::
+    Sigmoid outputs (the derivation's J for one sample)::
 
         CE_i = -sum_j y_ij log a_ij + (1 - y_ij) log(1 - a_ij)
              =  sum_j log(1 + exp(z_ij)) - y_ij z_ij

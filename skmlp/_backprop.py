@@ -1,11 +1,13 @@
 r"""The derivation, as code: forward pass, loss, and backpropagated gradients.
 
-Notation follows the seed derivation (one row per sample):
+Notation follows the derivation skmlp is built on, Kassi Bertrand's "Why is
+dJ/dW_out = (A_h)^T delta_out?" (2023), retold on the docs' derivation page
+(one row per sample):
 
 * ``A[0] = X`` is the input, of shape ``(n, m)``;
 * layer ``l`` computes ``Z[l] = A[l-1] @ W[l] + b[l]`` and ``A[l] = phi(Z[l])``;
-* the output layer's ``A_out = phi_out(Z_out)`` is a sigmoid per unit (the seed's
-  network) or a softmax;
+* the output layer's ``A_out = phi_out(Z_out)`` is a sigmoid per unit (that
+  derivation's network) or a softmax;
 * ``delta[l] = dJ/dZ[l]`` is the error of layer ``l``.
 
 The loss is the cross-entropy summed over the output units, averaged over the
@@ -13,12 +15,13 @@ samples (weighted by ``sample_weight`` ``s_i``), plus an L2 penalty::
 
     J = (1 / S) * [ sum_i s_i * CE_i  +  alpha / 2 * sum_l ||W[l]||^2 ],   S = sum_i s_i
 
-With all ``s_i = 1`` and ``alpha = 0`` this is the seed's J(W) divided by the
-number of samples ``n``: every gradient below is the seed's gradient divided by
+With all ``s_i = 1`` and ``alpha = 0`` this is the derivation's J(W) divided by
+the number of samples ``n``: every gradient below is its gradient divided by
 ``n``, which is what scikit-learn's MLPClassifier minimises too, so learning
 rates carry over between the two.
 
-The gradients, vectorised over the batch (the seed's sections 6 to 8)::
+The gradients, vectorised over the batch (the derivation's sections 6 to 8: the
+recap, n examples, the bias)::
 
     delta_out = (A_out - Y) * s / S             dJ/dZ_out
     dW[l]     = A[l-1].T @ delta[l] + alpha / S * W[l]

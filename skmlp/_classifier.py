@@ -284,6 +284,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     >>> from sklearn.datasets import load_iris
     >>> from skmlp import MLPClassifier
     >>> X, y = load_iris(return_X_y=True)
+    >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardise the features
     >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs",
     ...                     random_state=0).fit(X, y)
     >>> clf.predict(X[:3])
@@ -415,8 +416,9 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             >>> from sklearn.datasets import load_iris
             >>> from skmlp import MLPClassifier
             >>> X, y = load_iris(return_X_y=True)
+            >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardise the features
             >>> monitor = ScoringMonitor(scoring="accuracy")
-            >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs", max_iter=20,
+            >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs", max_iter=300,
             ...                     random_state=0).set_callbacks(monitor).fit(X, y)
             >>> log = monitor.get_logs().data
             >>> sum(row["task_name"] == "iteration" for row in log) == clf.n_iter_
@@ -480,6 +482,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         >>> from sklearn.datasets import load_iris
         >>> from skmlp import MLPClassifier
         >>> X, y = load_iris(return_X_y=True)
+        >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardise the features
         >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs", random_state=0)
         >>> clf.fit(X, y).n_features_in_
         4
@@ -540,15 +543,26 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
         Examples
         --------
+        Two epochs, then two more, give the weights of four epochs in a row;
+        after ``reset_optimizer`` the last two are a fresh Adam's steps instead.
+
+        >>> import copy
+        >>> import numpy as np
         >>> from sklearn.datasets import load_iris
         >>> from skmlp import MLPClassifier
         >>> X, y = load_iris(return_X_y=True)
-        >>> clf = MLPClassifier(hidden_layer_sizes=(10,), max_iter=5, random_state=0)
-        >>> clf = clf.partial_fit(X, y, classes=[0, 1, 2]).partial_fit(X, y)
-        >>> clf._optimizer.t  # Adam's step counter: two steps, kept between calls
-        2
-        >>> clf.reset_optimizer().partial_fit(X, y)._optimizer.t  # a fresh Adam
-        1
+        >>> def epochs(clf, n):
+        ...     for _ in range(n):
+        ...         clf = clf.partial_fit(X, y, classes=[0, 1, 2])
+        ...     return clf
+        >>> four = epochs(MLPClassifier(hidden_layer_sizes=(10,), random_state=0), 4)
+        >>> two = epochs(MLPClassifier(hidden_layer_sizes=(10,), random_state=0), 2)
+        >>> reset = epochs(copy.deepcopy(two).reset_optimizer(), 2)
+        >>> kept = epochs(two, 2)
+        >>> np.array_equal(kept.coefs_[0], four.coefs_[0])
+        True
+        >>> np.array_equal(reset.coefs_[0], four.coefs_[0])
+        False
         """
         self.__dict__.pop("_optimizer", None)
         return self
@@ -848,7 +862,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         >>> from sklearn.datasets import load_breast_cancer
         >>> from skmlp import MLPClassifier
         >>> X, y = load_breast_cancer(return_X_y=True)
-        >>> clf = MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=50,
+        >>> clf = MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs",
         ...                     random_state=0).fit(X / X.max(axis=0), y)
         >>> clf.decision_function(X[:4] / X.max(axis=0)).shape
         (4,)
@@ -874,6 +888,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         >>> from sklearn.datasets import load_iris
         >>> from skmlp import MLPClassifier
         >>> X, y = load_iris(return_X_y=True)
+        >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardise the features
         >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs",
         ...                     random_state=0).fit(X, y)
         >>> clf.predict(X[[0, 50, 100]])
@@ -911,6 +926,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         >>> from sklearn.datasets import load_iris
         >>> from skmlp import MLPClassifier
         >>> X, y = load_iris(return_X_y=True)
+        >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardise the features
         >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs",
         ...                     random_state=0).fit(X, y)
         >>> proba = clf.predict_proba(X[:2])
@@ -945,6 +961,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         >>> from sklearn.datasets import load_iris
         >>> from skmlp import MLPClassifier
         >>> X, y = load_iris(return_X_y=True)
+        >>> X = (X - X.mean(axis=0)) / X.std(axis=0)  # standardise the features
         >>> clf = MLPClassifier(hidden_layer_sizes=(10,), solver="lbfgs",
         ...                     random_state=0).fit(X, y)
         >>> bool(np.allclose(np.exp(clf.predict_log_proba(X)), clf.predict_proba(X)))

@@ -3,8 +3,9 @@
 The only setting is ``kernels``:
 
 * ``"auto"`` (the default): the compiled kernels when numba is installed
-  (``pip install "skmlp[fast]"``) and the call's work pays for loading
-  them (see :func:`set_config`), the numpy ones otherwise;
+  (the ``fast`` extra: ``pip install -e ".[fast]"`` in a checkout) and the
+  call's work pays for loading them (see :func:`set_config`), the numpy ones
+  otherwise;
 * ``"numba"``: the compiled kernels, an error if numba is missing;
 * ``"numpy"``: the numpy reference kernels.
 

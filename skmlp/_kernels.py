@@ -125,8 +125,9 @@ def _resolve(choice: str) -> ModuleType:
         return compiled
     if choice == "numba":
         raise ImportError(
-            f"kernels='numba' needs numba, but {_numba_error}. Install the fast "
-            'extra (pip install "skmlp[fast]"), or choose kernels="auto" or "numpy" '
+            f"kernels='numba' needs numba, but {_numba_error}. Install numba (pip "
+            'install numba, or pip install -e ".[fast]" in a checkout of skmlp), or '
+            'choose kernels="auto" or "numpy" '
             f"(skmlp.set_config, or the {_config.ENV_VAR} environment variable)."
         )
     return _kernels_numpy
@@ -136,10 +137,11 @@ def kernel_backend() -> str:
     """The kernels that large work uses now: ``"numba"`` or ``"numpy"``.
 
     This resolves the ``kernels`` setting (see :func:`skmlp.set_config`):
-    ``"auto"`` is ``"numba"`` when numba is installed (``pip install
-    "skmlp[fast]"``) and ``"numpy"`` otherwise; under ``"auto"``, fits and
-    predictions whose work is small run on numpy all the same (the rule is in
-    :func:`skmlp.set_config`). Asking loads numba under ``"auto"``.
+    ``"auto"`` is ``"numba"`` when numba is installed (the ``fast`` extra:
+    ``pip install -e ".[fast]"`` in a checkout of skmlp) and ``"numpy"``
+    otherwise; under ``"auto"``, fits and predictions whose work is small run
+    on numpy all the same (the rule is in :func:`skmlp.set_config`). Asking
+    loads numba under ``"auto"``.
 
     Returns
     -------

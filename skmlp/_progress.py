@@ -40,7 +40,7 @@ def progress(total: int, verbose, desc: str):
             return _Bar(total, desc)
         except ImportError as exc:  # tqdm is an optional dependency
             raise ImportError(
-                'verbose="progress" needs tqdm: pip install "skmlp[progress]" '
-                "(or pip install tqdm)."
+                'verbose="progress" needs tqdm: pip install tqdm (or, in a checkout '
+                'of skmlp, pip install -e ".[progress]").'
             ) from exc
     return _Lines(bool(verbose))

@@ -12,10 +12,18 @@
     internals page). Warns when ``code`` no longer appears, whitespace
     normalised, in that function's source, so a quoted line cannot silently
     go stale when the code changes (``-W`` turns the warning into an error).
+
+``:skmlp-default:`name=value``` and ``:sklearn-default:`name=value```
+    Show ``name=value`` as code and warn when ``value`` (a Python literal) is
+    not the default of ``name`` in ``skmlp.MLPClassifier`` (or scikit-learn's
+    ``MLPClassifier``), so that a default quoted in the prose cannot outlive
+    a change of the code. ``tests/test_docs_sync.py`` runs the same checks
+    without building the pages.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import importlib
 import inspect
@@ -102,7 +110,48 @@ def skmlp_line_role(name, rawtext, text, lineno, inliner, options=None, content=
     return [shown, nodes.Text(" in "), ref], []
 
 
+def default_mismatch(library: str, text: str) -> str | None:
+    """Why ``name=value`` is not a default of ``library``'s MLPClassifier, or None.
+
+    Parameters
+    ----------
+    library : {"skmlp", "sklearn"}
+        Whose ``MLPClassifier().get_params()`` to compare with.
+    text : str
+        ``name=value``, with ``value`` a Python literal.
+    """
+    if library == "skmlp":
+        from skmlp import MLPClassifier
+    else:
+        from sklearn.neural_network import MLPClassifier
+    name, sep, value = text.partition("=")
+    params = MLPClassifier().get_params()
+    if not sep or name.strip() not in params:
+        return f"{text!r} does not name a parameter of {library}'s MLPClassifier"
+    try:
+        quoted = ast.literal_eval(value.strip())
+    except (ValueError, SyntaxError):
+        return f"{value.strip()!r} in {text!r} is not a Python literal"
+    actual = params[name.strip()]
+    if quoted != actual:
+        return f"{library}'s default is {name.strip()}={actual!r}, the page says {text!r}"
+    return None
+
+
+def _default_role(library):
+    def role(name, rawtext, text, lineno, inliner, options=None, content=None):
+        problem = default_mismatch(library, text)
+        if problem:
+            location = inliner.document.settings.env.docname, lineno
+            logger.warning("%s-default: %s; update the page", library, problem, location=location)
+        return [nodes.literal(text, text)], []
+
+    return role
+
+
 def setup(app):
     app.add_directive("skmlp-exec", SkmlpExec)
     app.add_role("skmlp-line", skmlp_line_role)
+    app.add_role("skmlp-default", _default_role("skmlp"))
+    app.add_role("sklearn-default", _default_role("sklearn"))
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
