@@ -16,7 +16,7 @@ from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
-from . import MLPClassifier, __version__, kernel_backend
+from . import MLPClassifier, __version__, _kernels
 from .datasets import load_mnist
 
 
@@ -70,7 +70,7 @@ def parse_args(argv=None):
         "--learning-rate",
         type=positive_float,
         default=None,
-        help="learning_rate_init (default: 0.01 for adam, 0.1 for sgd)",
+        help='learning_rate_init (default: the estimator\'s "auto" for adam, 0.1 for sgd)',
     )
     parser.add_argument(
         "--activation",
@@ -122,7 +122,7 @@ def main(argv=None) -> int:
         return 2
     learning_rate = args.learning_rate
     if learning_rate is None:
-        learning_rate = 0.1 if args.solver == "sgd" else 0.01
+        learning_rate = 0.1 if args.solver == "sgd" else "auto"
     clf = MLPClassifier(
         hidden_layer_sizes=tuple(args.hidden),
         activation=args.activation,
@@ -134,12 +134,17 @@ def main(argv=None) -> int:
         random_state=args.seed,
         verbose=args.verbose,
     )
+    # the kernels that kernels="auto" picks for this fit's work (see set_config)
+    n_outputs = len(np.unique(y_train))
+    units = [X_train.shape[1], *args.hidden, 1 if n_outputs == 2 else n_outputs]
+    n_parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(units, units[1:]))
+    kernels = _kernels.for_work(X_train.shape[0] * n_parameters * args.epochs)
     print(
         f"skmlp {__version__}: {name}, {X_train.shape[0]} train / {X_test.shape[0]} test "
         f"samples, {X_train.shape[1]}-{'-'.join(map(str, args.hidden))}-"
         f"{len(np.unique(y_train))} network, {args.activation} hidden, "
         f"{args.output} output, solver={args.solver}, {np.dtype(dtype).name}, "
-        f"{kernel_backend()} kernels"
+        f"{kernels.__name__.rsplit('_', 1)[-1]} kernels"
     )
     start = time.perf_counter()
     with warnings.catch_warnings():
