@@ -620,7 +620,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
-        Y = self._encode_targets(y, classes, first_pass, incremental).astype(X.dtype, copy=False)
+        Y = self._encode_targets(y, classes, first_pass, incremental, X.dtype)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         if self.class_weight is not None:
             if y.ndim != 1:
@@ -676,8 +676,8 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             fit_stochastic(self, X, Y, sample_weight, incremental, validation, train_rows)
 
-    def _encode_targets(self, y, classes, first_pass, incremental):
-        """One-hot (or indicator) targets Y, setting or checking ``classes_``."""
+    def _encode_targets(self, y, classes, first_pass, incremental, dtype):
+        """One-hot (or indicator) targets Y in ``dtype``, setting or checking ``classes_``."""
         multilabel = _is_multilabel(y)
         if not first_pass and multilabel != self._multilabel:
             kinds = ("a multilabel indicator matrix", "class labels")
@@ -725,7 +725,9 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                         "or none after the first call, or call fit to start afresh."
                     )
             _check_labels_in(y, self.classes_, "classes of the first partial_fit call")
-        return self._label_binarizer.transform(y)
+        if self._multilabel:
+            return self._label_binarizer.transform(y).astype(dtype, copy=False)
+        return _one_hot(y, self.classes_, dtype)
 
     def _initialize(self, X, n_outputs, sample_weight):
         hidden = self._hidden_sizes()
@@ -980,6 +982,21 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         # One sigmoid per class, normalised: log(s_j / sum_k s_k).
         log_s = log_logistic(Z)
         return log_s - logsumexp_rows(log_s)
+
+
+def _one_hot(y, classes, dtype) -> np.ndarray:
+    """Y[i, j] = 1 where y[i] is classes[j], written straight into ``dtype``.
+
+    Two classes give one column, for ``classes[1]`` (one sigmoid unit). The
+    same values as LabelBinarizer's, without its int64 matrix and the cast
+    of it, which would weigh more than a narrow float32 X.
+    """
+    index = np.searchsorted(classes, y)
+    if len(classes) == 2:
+        return (index == 1).astype(dtype)[:, None]
+    Y = np.zeros((len(y), len(classes)), dtype=dtype)
+    Y[np.arange(len(y)), index] = 1
+    return Y
 
 
 def _is_multilabel(y) -> bool:

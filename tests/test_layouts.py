@@ -99,7 +99,7 @@ def _split_datasets():
 @pytest.mark.parametrize("random_state", [0, 3])
 def test_split_equals_the_np_unique_implementation(name, random_state):
     X, y, sw = _split_datasets()[name]
-    Y = MLPClassifier()._encode_targets(y, None, True, False).astype(float)
+    Y = MLPClassifier()._encode_targets(y, None, True, False, np.float64)
     if sw is not None:
         sw = sw.astype(float)
     group, n_groups = _split.duplicate_groups(X, Y)

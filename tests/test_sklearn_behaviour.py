@@ -350,3 +350,18 @@ def test_sparse_multilabel_y_gives_sparse_predictions():
     assert sparse.issparse(predicted) and predicted.format == "csr"
     assert_array_equal(predicted.toarray(), dense.predict(X))
     assert not sparse.issparse(dense.predict(X))
+
+
+# --------------------------------------------------------------------------
+# Targets
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "y", [np.array([1, 0, 1, 1]), np.array(["b", "a", "c", "a", "c"]), np.array([3, 7, 5, 5, 3])]
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_targets_encoded_as_label_binarizer_does(y, dtype):
+    from sklearn.preprocessing import LabelBinarizer
+
+    Y = MLPClassifier()._encode_targets(y, None, True, False, dtype)
+    assert Y.dtype == dtype
+    assert_array_equal(Y, LabelBinarizer().fit_transform(y))
