@@ -225,7 +225,11 @@ def summary(report: dict) -> str:
 
 def chart(report: dict, path: Path) -> None:
     """Horizontal bars: seconds per epoch of each trainer, one group per network."""
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:  # the docs extra has it; the tables need nothing but the JSON
+        print(f"matplotlib is not installed: {path} not redrawn", file=sys.stderr)
+        return
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

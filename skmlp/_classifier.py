@@ -835,6 +835,12 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         )
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             X_model = X.astype(self.coefs_[0].dtype, copy=False)  # a float32 model's dtype
+            if not sparse.issparse(X_model) and not (
+                X_model.flags.c_contiguous or X_model.flags.f_contiguous
+            ):
+                # a strided slice: BLAS takes only contiguous operands, and some
+                # numpy versions multiply others in a loop that rounds differently
+                X_model = np.ascontiguousarray(X_model)
             Z = self._logits(X_model, X_given=X)
         if not np.isfinite(Z).all():  # finite X, but products beyond the dtype's range
             raise ValueError(
