@@ -221,6 +221,11 @@ def markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
+def cell_name(key: str) -> str:
+    name, scaling, budget = key.split("|")
+    return f"{name}, {scaling}, {budget} epochs"
+
+
 def summary_text(results: dict) -> str:
     lines = []
     for budget, s in results["summary"].items():
@@ -228,9 +233,10 @@ def summary_text(results: dict) -> str:
         lines.append(
             f"max_iter={budget}: skmlp's mean below scikit-learn's by at most "
             f"{100 * max(s['largest_cell_deficit'], 0):.1f} points in a cell "
-            f"({s['largest_cell_deficit_at']}), its worst seed below scikit-learn's worst "
-            f"by at most {100 * max(s['largest_worst_seed_deficit'], 0):.1f} points "
-            f"({s['largest_worst_seed_deficit_at']}); {held}."
+            f"({cell_name(s['largest_cell_deficit_at'])}), its worst seed below "
+            f"scikit-learn's worst by at most "
+            f"{100 * max(s['largest_worst_seed_deficit'], 0):.1f} points "
+            f"({cell_name(s['largest_worst_seed_deficit_at'])}); {held}."
         )
     if "mnist" in results:
         m = results["mnist"]
@@ -245,6 +251,8 @@ def summary_text(results: dict) -> str:
 def rst(results: dict) -> str:
     """The table as an RST list-table (for ``.. include::`` in the docs)."""
     out = [
+        ".. Written by benchmarks/bench_accuracy.py --rst; do not edit by hand.",
+        "",
         ".. list-table::",
         "   :header-rows: 1",
         "",
