@@ -75,11 +75,21 @@ class _NoTasks:
 class _Tasks:
     """Subtasks of the fit's root task, one at a time, named ``name``."""
 
-    def __init__(self, est, root, X, Y, sample_weight, name: str):
-        self.est, self.root, self.X, self.Y, self.name = est, root, X, Y, name
+    def __init__(self, est, root, X, Y, sample_weight, name: str, rows=None):
+        if rows is not None:  # the training rows of X (early stopping holds out the rest)
+            Y = Y[rows]
+            sample_weight = None if sample_weight is None else sample_weight[rows]
+        self.est, self.root, self.Y, self.name = est, root, Y, name
+        self._X_all, self._rows, self._X = X, rows, None
         self.metadata = _metadata(sample_weight)
         self.current = None
         self._y = None
+
+    def X(self):
+        """The training rows of X, gathered once, when a callback asks for them."""
+        if self._X is None:
+            self._X = self._X_all if self._rows is None else self._X_all[self._rows]
+        return self._X
 
     def _labels(self):
         """The class labels of the training rows, decoded once, when a callback asks."""
@@ -123,7 +133,11 @@ class _Tasks:
             context.call_on_fit_task_end(estimator=self.est)
 
 
-def epoch_tasks(est, X, Y, sample_weight, name: str = "epoch"):
-    """The per-epoch hooks of the current fit: ``begin()``, ``end() -> stop``, ``close()``."""
+def epoch_tasks(est, X, Y, sample_weight, name: str = "epoch", rows=None):
+    """The per-epoch hooks of the current fit: ``begin()``, ``end() -> stop``, ``close()``.
+
+    ``rows``: the indices of the training rows in X, Y and sample_weight
+    (None for all of them); callbacks see those rows only.
+    """
     root = getattr(est, "_callback_fit_ctx", None)
-    return _NoTasks() if root is None else _Tasks(est, root, X, Y, sample_weight, name)
+    return _NoTasks() if root is None else _Tasks(est, root, X, Y, sample_weight, name, rows)

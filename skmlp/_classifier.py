@@ -459,6 +459,11 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             )
         if isinstance(state.get("_optimizer"), dict):
             state["_optimizer"] = optimizer_from_dict(state["_optimizer"])
+        if "coefs_" in state:  # fitted before these were recorded: what they meant then
+            state.setdefault("_fitted_activation", state.get("activation"))
+            optimizer = state.get("_optimizer")
+            if optimizer is not None:
+                state.setdefault("learning_rate_init_", optimizer.learning_rate_init)
         super().__setstate__(state)
 
     # ------------------------------------------------------------------ fit
@@ -514,7 +519,8 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
         classes : array-like of shape (n_classes,), default=None
             Every class of the whole data. Required on the first call (unless
-            y is a multilabel indicator matrix), ignored afterwards.
+            y is a multilabel indicator matrix); on later calls it may be
+            omitted, and must name the same classes if given.
 
         Returns
         -------
@@ -646,8 +652,6 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         if first_pass:
             self._random_state = check_random_state(self.random_state)
             self._initialize(X, Y.shape[1], sample_weight)
-        elif self.learning_rate_init != "auto":  # a rate set between fits takes effect
-            self.learning_rate_init_ = float(self.learning_rate_init)
         self._check_architecture()
         # Scores of an earlier early-stopping fit do not describe this one.
         self.validation_scores_ = self.validation_loss_curve_ = None
@@ -658,12 +662,29 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         n_tasks = 1 if incremental else self.max_iter + (self.solver == "lbfgs")
         begin_fit(self, X, y, sample_weight, n_tasks)
         if self.solver == "lbfgs":
+            self._resolve_learning_rate(X.shape[0], keep=False)  # unused by L-BFGS
             fit_lbfgs(self, X, Y, sample_weight)
         else:
-            self._fit_stochastic(X, Y, y, sample_weight, incremental)
+            self._fit_stochastic(
+                X, Y, y, sample_weight, incremental, incremental and not first_pass
+            )
         end_fit(self, X, y, sample_weight)
 
-    def _fit_stochastic(self, X, Y, y, sample_weight, incremental):
+    def _resolve_learning_rate(self, n_rows: int, keep: bool) -> None:
+        """Set ``learning_rate_init_``: the parameter, or what "auto" gives for ``n_rows``.
+
+        ``keep``: a later partial_fit call keeps the rate "auto" chose on the
+        first call (its chunk of rows may differ from the first one's).
+        """
+        if self.learning_rate_init != "auto":
+            self.learning_rate_init_ = float(self.learning_rate_init)
+        elif not (keep and getattr(self, "_auto_rate", False)):
+            self.learning_rate_init_ = auto_learning_rate(
+                self.activation, self.solver, n_rows, self.batch_size
+            )
+        self._auto_rate = self.learning_rate_init == "auto"
+
+    def _fit_stochastic(self, X, Y, y, sample_weight, incremental, continued_partial_fit):
         validation = train_rows = None
         if self.early_stopping and not incremental:
             train_rows, held_out = validation_split(
@@ -678,6 +699,8 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             self._best_validation_loss = np.inf
             self.best_loss_ = None
             self._no_improvement_count = 0
+        n_rows = X.shape[0] if train_rows is None else len(train_rows)
+        self._resolve_learning_rate(n_rows, keep=continued_partial_fit)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             fit_stochastic(self, X, Y, sample_weight, incremental, validation, train_rows)
 
@@ -745,19 +768,11 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         self.coefs_, self.intercepts_ = initial_parameters(
             units, self.activation, self._random_state, X.dtype, X, sample_weight
         )
-        self.learning_rate_init_ = (
-            auto_learning_rate(self.activation, self.solver, X.shape[0], self.batch_size)
-            if self.learning_rate_init == "auto"
-            else float(self.learning_rate_init)
-        )
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
         self._no_improvement_count = 0
         self.best_loss_ = np.inf
-        self.validation_scores_ = None
-        self.validation_loss_curve_ = None
-        self.best_validation_score_ = None
         self.__dict__.pop("_optimizer", None)
 
     def _hidden_sizes(self) -> list[int]:

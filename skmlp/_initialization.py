@@ -24,8 +24,9 @@ well on the data users bring (``benchmarks/bench_accuracy.py`` measures them):
   ``1 / sqrt(steps)``, which keeps the random-walk part of an epoch's travel,
   ``rate * sqrt(steps)``, constant.
 
-Every other network (relu, tanh, identity; sgd and lbfgs) starts exactly as
-scikit-learn's does.
+Networks of other hidden units (relu, tanh, identity) start exactly as
+scikit-learn's do, and every solver but Adam gets scikit-learn's rate; the
+sigmoid network's first layer starts from X under every solver.
 """
 
 from __future__ import annotations
@@ -88,10 +89,11 @@ def column_moments(X, sample_weight=None, block: int = 1024) -> tuple[np.ndarray
     else:
         mean, mean_sq = np.zeros(X.shape[1]), np.zeros(X.shape[1])
         for start in range(0, n, block):
-            rows = np.ascontiguousarray(X[start : start + block], dtype=np.float64)
+            # a C-ordered float64 copy (never a view: it is squared in place below)
+            rows = np.array(X[start : start + block], dtype=np.float64, order="C")
             w_rows = w[start : start + block]
             mean += w_rows @ rows
-            mean_sq += w_rows @ (rows * rows)
+            mean_sq += w_rows @ np.multiply(rows, rows, out=rows)  # in place: one block
     return mean, np.maximum(mean_sq - mean**2, 0.0)
 
 

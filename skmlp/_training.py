@@ -182,7 +182,7 @@ def _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows) -> 
 
     epochs = 1 if incremental else est.max_iter
     bar = progress(epochs, est.verbose, desc="skmlp")
-    tasks = epoch_tasks(est, X, Y, sample_weight)  # scikit-learn's callbacks, if any
+    tasks = epoch_tasks(est, X, Y, sample_weight, rows=rows)  # scikit-learn's callbacks, if any
     stopped = False
     last_batch = None
     est.n_iter_ = 0
@@ -213,17 +213,19 @@ def _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows) -> 
                 n_steps += 1
                 last_batch = (Xb, Yb, swb, ws)
 
-            est.n_iter_ += 1
-            est.t_ += n_samples
-            optimizer.iteration_ends(est.t_)  # the "invscaling" schedule steps per epoch
             # Mean over the epoch's batches of J_batch weighted by S_b, with the
             # penalty taken at the epoch's final weights.
             penalty_term = n_steps * l2_penalty(est.coefs_, alpha) / S_total
-            est.loss_ = accumulated / S_total + penalty_term
-            est.loss_curve_.append(est.loss_)
+            epoch_loss = accumulated / S_total + penalty_term
+            if validation is not None:  # before the books: Ctrl-C here leaves them whole
+                score, val_loss = _validate(est, validation, penalty_term)
+            est.n_iter_ += 1
+            est.t_ += n_samples
+            optimizer.iteration_ends(est.t_)  # the "invscaling" schedule steps per epoch
+            est.loss_ = epoch_loss
+            est.loss_curve_.append(epoch_loss)
             message = f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}"
             if validation is not None:
-                score, val_loss = _validate(est, validation, penalty_term)
                 est.validation_scores_.append(score)
                 est.validation_loss_curve_.append(val_loss)
                 message += f", validation score = {score:.6f}"
@@ -247,6 +249,7 @@ def _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows) -> 
             f"epoch{'s' * (est.n_iter_ != 1)}; the model keeps the training done so far.",
             UserWarning,
         )
+    tasks.close()  # the epoch that Ctrl-C cut short, if any
     bar.close()
     if not interrupted:
         _check_last_update(est, last_batch)
@@ -299,7 +302,7 @@ def _validate(est, validation, penalty_term: float) -> tuple[float, float]:
         score = scorer(est, X_val, y_val, **weights)
     if not math.isfinite(score):
         raise ValueError(
-            f"The validation score is {score} after epoch {est.n_iter_}: early stopping "
+            f"The validation score is {score} after epoch {est.n_iter_ + 1}: early stopping "
             f"cannot compare epochs. Check scoring={est.scoring!r}."
         )
     return float(score), float(val_loss)
@@ -443,7 +446,7 @@ def _fit_lbfgs(est, X, Y, sample_weight) -> None:
     est.n_iter_ = n_iter
     est.loss_ = J
     est.best_loss_ = min([J, *curve])
-    est.loss_curve_ = curve
+    est.loss_curve_.extend(curve)  # a warm start continues the curve
     est.t_ += X.shape[0]
     if result is not None and result.status != 0:
         message = result.message

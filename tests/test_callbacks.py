@@ -186,3 +186,22 @@ def test_pipeline_and_progress_bar_without_warnings(iris, capsys):
         warnings.simplefilter("ignore", ConvergenceWarning)
         pipe.set_callbacks(callback.ProgressBar()).fit(X, y)
     assert "MLPClassifier - fit" in capsys.readouterr().out
+
+
+@needs_callbacks
+def test_with_early_stopping_callbacks_see_the_training_rows_whatever_the_layout(iris):
+    # With early stopping a C-ordered X is trained on through row indices and a
+    # Fortran one from a copy of its training rows; callbacks see those rows alike.
+    pytest.importorskip("pandas")
+    X, y = iris
+    logs = {}
+    for order in ("C", "F"):
+        monitor = callback.ScoringMonitor(scoring="accuracy")
+        clf = MLPClassifier(hidden_layer_sizes=(8,), max_iter=4, early_stopping=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.set_params(random_state=0).set_callbacks(monitor)
+            clf.fit(np.asarray(X, order=order), y)
+        log = monitor.get_logs().data_as_pandas
+        logs[order] = log[log.task_name == "epoch"].sort_values("task_id").accuracy.tolist()
+    assert len(logs["C"]) == 4 and logs["C"] == logs["F"]

@@ -365,3 +365,49 @@ def test_targets_encoded_as_label_binarizer_does(y, dtype):
     Y = MLPClassifier()._encode_targets(y, None, True, False, dtype)
     assert Y.dtype == dtype
     assert_array_equal(Y, LabelBinarizer().fit_transform(y))
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fit_never_writes_to_X(iris, order, dtype):
+    # the sigmoid network's first layer is computed from X, in blocks squared in place
+    X = np.array(iris[0], dtype=dtype, order=order)
+    before = X.copy()
+    quietly(MLPClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0).fit, X, iris[1])
+    assert_array_equal(X, before)
+
+
+def test_learning_rate_follows_the_parameter_and_the_solver_on_warm_fits(iris):
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(3,), max_iter=2, warm_start=True, random_state=0)
+    quietly(clf.set_params(learning_rate_init=0.05).fit, X, y)
+    assert clf.learning_rate_init_ == 0.05
+    quietly(clf.set_params(learning_rate_init="auto").fit, X, y)  # back to "auto"
+    assert clf.learning_rate_init_ == FULL_RATE
+    quietly(clf.set_params(solver="sgd").fit, X, y)  # "auto" is Adam's rule only
+    assert clf.learning_rate_init_ == SKLEARN_RATE
+    # partial_fit keeps the rate "auto" chose on its first call, whatever the chunk
+    stream = MLPClassifier(hidden_layer_sizes=(3,), batch_size=10, random_state=0)
+    stream.partial_fit(X, y, classes=[0, 1, 2])  # 15 batches: the full rate
+    stream.partial_fit(np.tile(X, (4, 1)), np.tile(y, 4))  # 60 batches
+    assert stream.learning_rate_init_ == FULL_RATE
+
+
+def test_lbfgs_warm_start_continues_the_loss_curve(iris):
+    X, y = iris
+    clf = MLPClassifier(hidden_layer_sizes=(3,), solver="lbfgs", max_iter=5, warm_start=True)
+    quietly(clf.set_params(random_state=0).fit, X, y)
+    first = list(clf.loss_curve_)
+    quietly(clf.fit, X, y)
+    assert clf.loss_curve_[: len(first)] == first
+    assert len(clf.loss_curve_) == len(first) + clf.n_iter_
+
+
+def test_ctrl_c_during_the_validation_pass_leaves_the_books_whole(iris, monkeypatch):
+    X, y = iris
+    interrupt_at(monkeypatch, "_validate", 3)  # epoch 3's validation pass
+    clf = MLPClassifier(hidden_layer_sizes=(5,), early_stopping=True, random_state=0)
+    with pytest.warns(UserWarning, match="after 2 complete epochs"):
+        clf.fit(X, y)
+    assert clf.n_iter_ == len(clf.loss_curve_) == len(clf.validation_scores_) == 2
+    assert len(clf.validation_loss_curve_) == 2
