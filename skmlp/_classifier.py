@@ -626,6 +626,10 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         )
         if sparse.issparse(X):
             X = X.tocsr()  # row batches
+        elif self.solver != "lbfgs" and not X.flags.c_contiguous:
+            # One C-ordered copy per fit, before anything reads X: the shuffled
+            # minibatches gather rows, and so does the first layer's start.
+            X = np.ascontiguousarray(X)
         if not first_pass:
             X = X.astype(self.coefs_[0].dtype, copy=False)  # the model's dtype
         if y.ndim == 2 and y.shape[1] == 1:

@@ -72,8 +72,9 @@ class _Batches:
 
     With ``rows`` (an index array), the batches are drawn from those rows of
     the arrays only, in that order: early stopping trains on its training rows
-    in place instead of on a copy of them. X must be C-ordered (see
-    :func:`row_major`): numpy's ``take`` copies all of any other X per call.
+    in place instead of on a copy of them. X must be C-ordered (the estimator
+    makes one C-ordered copy per fit of any other X): numpy's ``take`` copies
+    all of any other X per call.
     """
 
     def __init__(self, X, Y, sample_weight, batch_size: int, rows=None):
@@ -111,26 +112,6 @@ class _Batches:
             yield Xb, Yb, None if sw is None else sw[idx]
 
 
-def row_major(X, Y, sample_weight, rows):
-    """``(X, Y, sample_weight, rows)`` with a dense X made C-ordered, once per fit.
-
-    The shuffled minibatches gather rows of X; from a Fortran-ordered X (what
-    ``np.asarray`` makes of most DataFrames), a strided slice or any other
-    layout, numpy copies the whole of X for every batch, and a gather that
-    reads the scattered rows column by column is still 8 to 20 times slower
-    than from a C-ordered X. One C-ordered copy per fit is the cheaper fix:
-    its memory is one X, or only the training ``rows`` when given (the arrays
-    are then cut to those rows). A C-ordered X, read-only memmaps included,
-    is used as is.
-    """
-    if sparse.issparse(X) or X.flags.c_contiguous:
-        return X, Y, sample_weight, rows
-    if rows is None:
-        return np.ascontiguousarray(X), Y, sample_weight, None
-    sw = None if sample_weight is None else sample_weight[rows]
-    return np.ascontiguousarray(X[rows]), Y[rows], sw, None
-
-
 def _work_kernels(est, n_samples: int, epochs: int):
     """Use the kernels that ``kernels="auto"`` picks for this much work (see set_config)."""
     n_parameters = sum(W.size for W in est.coefs_) + sum(b.size for b in est.intercepts_)
@@ -149,7 +130,7 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation, rows
     KeyboardInterrupt (Ctrl-C) ends training with a warning and keeps the
     training done so far.
     """
-    X, Y, sample_weight, rows = row_major(X, Y, sample_weight, rows)
+    # X is sparse or C-ordered: the estimator made it so, once per fit
     n_samples = X.shape[0] if rows is None else len(rows)
     with _work_kernels(est, n_samples, 1 if incremental else est.max_iter):
         _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows)

@@ -217,16 +217,22 @@ def test_sparse_layouts_train_the_dense_model(fmt, params):
     assert_allclose(got.loss_curve_, expected.loss_curve_, rtol=1e-10)
 
 
-def test_c_ordered_x_is_not_copied_for_training():
-    X, _ = _digits()
-    Y = np.zeros((X.shape[0], 2))
-    assert _training.row_major(X, Y, None, None)[0] is X
-    F = np.asfortranarray(X)
-    rows = np.arange(0, X.shape[0], 2)
-    X_rows, Y_rows, _, rows_after = _training.row_major(F, Y, None, rows)
-    assert X_rows.flags.c_contiguous and rows_after is None  # only the training rows
-    assert_array_equal(X_rows, X[rows])
-    assert Y_rows.shape[0] == len(rows)
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_c_ordered_x_is_not_copied_for_training(monkeypatch, early_stopping):
+    X, y = _digits()
+    seen = []
+    batches = _training._Batches
+
+    def spy(X, *args, **kwargs):
+        seen.append(X)
+        return batches(X, *args, **kwargs)
+
+    monkeypatch.setattr(_training, "_Batches", spy)
+    _fit(X, y, early_stopping=early_stopping, max_iter=1)
+    assert seen[-1] is X  # trained in place (through row indices with early stopping)
+    _fit(np.asfortranarray(X), y, early_stopping=early_stopping, max_iter=1)
+    assert seen[-1].flags.c_contiguous  # one C-ordered copy per fit
+    assert_array_equal(seen[-1], X)
 
 
 def test_validation_in_blocks_scores_as_in_one(monkeypatch):
