@@ -29,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_INPUT = ROOT / "benchmarks" / "results" / "bench_training.json"
+DEFAULT_WORKLOADS = ROOT / "benchmarks" / "results" / "bench_workloads.json"
 DOCS = ROOT / "docs"
 
 LIBS = (  # key in the JSON, column title, bar colour
@@ -257,11 +258,43 @@ def chart(report: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def workloads_table(report: dict) -> list:
+    """bench_workloads.py's summary as a table, with the run's commit and settings."""
+    settings, machine = report["settings"], report["machine"]
+    rows = []
+    for row in report["summary"]:
+        seconds = row["workload"].endswith("(s)")
+        value = (lambda v: _fmt(v)) if seconds else (lambda v: _fmt(v, 2))
+        rows.append(
+            [
+                row["workload"].replace("(s)", "(ms)"),
+                value(row["skmlp"]),
+                value(row["sklearn"]),
+                _fmt(row["skmlp_over_sklearn"], 2),
+                row["note"] or "",
+            ]
+        )
+    intro = (
+        f"Commit ``{machine['git_commit'][:7]}``, {settings['dataset']} "
+        f"({settings['n_train']} rows for the epochs, {settings['epochs']} epochs per "
+        f"layout fit), {settings['repeats']} repeats, {machine['cpu_count']} CPUs, "
+        f"load average {machine['load_average'][0]:.1f} at the start."
+    )
+    header = ["workload", "skmlp", "scikit-learn", "skmlp / scikit-learn", "note"]
+    return [intro, "", *_table("", header, rows, "30 12 12 12 34")]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("json", nargs="?", type=Path, default=DEFAULT_INPUT)
     parser.add_argument(
         "--docs", type=Path, default=DOCS, help="the documentation folder (default docs/)."
+    )
+    parser.add_argument(
+        "--workloads",
+        type=Path,
+        default=DEFAULT_WORKLOADS,
+        help="bench_workloads.py's JSON (default benchmarks/results/; skipped if missing).",
     )
     args = parser.parse_args(argv)
     generated, static = args.docs / "_generated", args.docs / "_static"
@@ -283,6 +316,11 @@ def main(argv=None) -> int:
     (generated / "bench_results.inc").write_text("\n".join(results))
     (generated / "bench_summary.inc").write_text(summary(report))
     chart(report, static / "benchmarks.svg")
+    if args.workloads.is_file():
+        workloads = json.loads(args.workloads.read_text())
+        (generated / "bench_workloads.inc").write_text(
+            "\n".join(header + workloads_table(workloads))
+        )
     if args.json.resolve() != (static / "bench_training.json").resolve():
         shutil.copyfile(args.json, static / "bench_training.json")
     print(f"wrote {generated}/bench_results.inc, bench_summary.inc and {static}/benchmarks.svg")

@@ -88,9 +88,10 @@ def column_moments(X, sample_weight=None, block: int = 1024) -> tuple[np.ndarray
         mean_sq = np.asarray(X.multiply(X).T @ w).ravel()
     else:
         mean, mean_sq = np.zeros(X.shape[1]), np.zeros(X.shape[1])
+        buffer = np.empty((min(block, n), X.shape[1]))  # the one block of float64 rows
         for start in range(0, n, block):
-            # a C-ordered float64 copy (never a view: it is squared in place below)
-            rows = np.array(X[start : start + block], dtype=np.float64, order="C")
+            rows = buffer[: min(block, n - start)]  # C-ordered: a copy, never a view of X
+            np.copyto(rows, X[start : start + block], casting="same_kind")
             w_rows = w[start : start + block]
             mean += w_rows @ rows
             mean_sq += w_rows @ np.multiply(rows, rows, out=rows)  # in place: one block
