@@ -280,7 +280,7 @@ def workloads_table(report: dict) -> list:
         f"layout fit), {settings['repeats']} repeats, {machine['cpu_count']} CPUs, "
         f"load average {machine['load_average'][0]:.1f} at the start."
     )
-    header = ["workload", "skmlp", "scikit-learn", "skmlp / scikit-learn", "note"]
+    header = ["workload", "skmlp", "scikit-learn", "skmlp / scikit-learn", "goal, detail"]
     return [intro, "", *_table("", header, rows, "30 12 12 12 34")]
 
 
