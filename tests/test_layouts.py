@@ -14,6 +14,7 @@ from scipy import sparse
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
+from test_kernels import assert_fits_agree_to_rounding
 
 import skmlp
 from skmlp import MLPClassifier, _kernels, _split, _training
@@ -289,13 +290,7 @@ def test_small_work_gives_the_results_of_large_work(monkeypatch, dtype, params):
         for name, threshold in (("small", np.inf), ("large", 0)):
             monkeypatch.setattr(_kernels, "AUTO_NUMBA_WORK", threshold)
             fits[name] = _fit(X, y, hidden_layer_sizes=(20, 10), max_iter=8, **params)
-    a, b = fits["small"], fits["large"]
-    rtol = 1e-4 if dtype == np.float32 else 1e-10
-    assert_allclose(b.loss_curve_, a.loss_curve_, rtol=rtol)
-    for W_b, W_a in zip(b.coefs_, a.coefs_):
-        assert W_b.dtype == dtype
-        assert_allclose(W_b, W_a, rtol=rtol, atol=rtol * np.abs(W_a).max())
-    assert_array_equal(b.predict(X), a.predict(X))
+    assert_fits_agree_to_rounding(fits["small"], fits["large"], X, dtype)
 
 
 def test_a_small_fit_and_prediction_do_not_import_numba():
