@@ -137,8 +137,7 @@ def main(argv=None) -> int:
     # the kernels that kernels="auto" picks for this fit's work (see set_config)
     n_outputs = len(np.unique(y_train))
     units = [X_train.shape[1], *args.hidden, 1 if n_outputs == 2 else n_outputs]
-    n_parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(units, units[1:]))
-    kernels = _kernels.for_work(X_train.shape[0] * n_parameters * args.epochs)
+    kernels = _kernels.for_fit(X_train.shape[0], units, args.epochs)
     print(
         f"skmlp {__version__}: {name}, {X_train.shape[0]} train / {X_test.shape[0]} test "
         f"samples, {X_train.shape[1]}-{'-'.join(map(str, args.hidden))}-"

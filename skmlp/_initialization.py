@@ -56,19 +56,19 @@ def glorot_bound(fan_in: int, fan_out: int, activation: str) -> float:
     return gain * math.sqrt(6.0 / (fan_in + fan_out))
 
 
-def initial_parameters(units: list, activation: str, rng, dtype, X=None, sample_weight=None):
+def initial_parameters(units: list, activation: str, rng, dtype, X, sample_weight=None):
     """The weights ``W`` and biases ``b`` of every layer, before training.
 
     Each layer draws ``W`` then ``b`` from ``U(-r, r)`` (:func:`glorot_bound`).
-    For sigmoid hidden units and a given ``X``, the first layer is then
-    rescaled and centred on X (:func:`centre_first_layer`).
+    For sigmoid hidden units, the first layer is then rescaled and centred on
+    the training data X (:func:`centre_first_layer`).
     """
     coefs, intercepts = [], []
     for fan_in, fan_out in zip(units[:-1], units[1:]):
         bound = glorot_bound(fan_in, fan_out, activation)
         coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)))
         intercepts.append(rng.uniform(-bound, bound, fan_out))
-    if activation == "logistic" and X is not None and len(units) > 2:
+    if activation == "logistic":  # layer 1 is always hidden: at least one hidden layer
         coefs[0], intercepts[0] = centre_first_layer(coefs[0], intercepts[0], X, sample_weight)
     return [W.astype(dtype) for W in coefs], [b.astype(dtype) for b in intercepts]
 

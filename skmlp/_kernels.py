@@ -95,6 +95,13 @@ def for_work(work: float) -> ModuleType:
     return _numba_kernels if _numba_kernels is not None else _resolve(choice)
 
 
+def for_fit(n_samples: int, units: list, epochs: int) -> ModuleType:
+    """:func:`for_work` for a fit of ``epochs`` over ``n_samples`` rows of a network
+    of layer sizes ``units``: its work counts every weight and bias."""
+    n_parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(units, units[1:]))
+    return for_work(float(n_samples) * n_parameters * epochs)
+
+
 @contextmanager
 def using(module: ModuleType):
     """Make ``module`` what :func:`active` returns for "auto" in this thread."""

@@ -114,8 +114,8 @@ class _Batches:
 
 def _work_kernels(est, n_samples: int, epochs: int):
     """Use the kernels that ``kernels="auto"`` picks for this much work (see set_config)."""
-    n_parameters = sum(W.size for W in est.coefs_) + sum(b.size for b in est.intercepts_)
-    return _kernels.using(_kernels.for_work(float(n_samples) * n_parameters * epochs))
+    units = [est.coefs_[0].shape[0]] + [W.shape[1] for W in est.coefs_]
+    return _kernels.using(_kernels.for_fit(n_samples, units, epochs))
 
 
 def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation, rows=None) -> None:
