@@ -93,24 +93,35 @@ DERIVATIVES = {
 
 # --------------------------------------------------------------------------
 # Log-probabilities from the logits, finite where the probability saturates.
+# Each takes the arrays' namespace ``xp`` (numpy unless given), so that a model
+# trained on another library's arrays computes them on its device.
 # --------------------------------------------------------------------------
-def log_logistic(Z: Array) -> Array:
+def softplus(Z: Array, xp=np) -> Array:
+    """log(1 + exp(z)), finite for every finite z (a new array)."""
+    if xp is np:
+        return np.logaddexp(0, Z)
+    # max(z, 0) + log(1 + exp(-|z|)): the same value from functions of one argument
+    absZ = xp.abs(Z)
+    return (Z + absZ) * 0.5 + xp.log1p(xp.exp(-absZ))
+
+
+def log_logistic(Z: Array, xp=np) -> Array:
     """log sigmoid(z) = -log(1 + exp(-z)), finite for every finite z."""
-    return -np.logaddexp(0, -Z)
+    return -softplus(-Z, xp)
 
 
-def logsumexp_rows(Z: Array) -> Array:
+def logsumexp_rows(Z: Array, xp=np) -> Array:
     """log sum_k exp(z_k) for each row, as a column of shape (n, 1)."""
-    Z_max = Z.max(axis=1, keepdims=True)
-    return Z_max + np.log(np.exp(Z - Z_max).sum(axis=1, keepdims=True))
+    Z_max = xp.max(Z, axis=1, keepdims=True)
+    return Z_max + xp.log(xp.sum(xp.exp(Z - Z_max), axis=1, keepdims=True))
 
 
-def log_softmax(Z: Array) -> Array:
+def log_softmax(Z: Array, xp=np) -> Array:
     """log softmax(z)_j = z_j - log sum_k exp(z_k)."""
-    return Z - logsumexp_rows(Z)
+    return Z - logsumexp_rows(Z, xp)
 
 
-def cross_entropy(Z_out: Array, Y: Array, out_activation: str) -> Array:
+def cross_entropy(Z_out: Array, Y: Array, out_activation: str, xp=np) -> Array:
     """Per-sample cross-entropy summed over the outputs, from the logits.
 
     Sigmoid outputs (the derivation's J for one sample)::
@@ -122,11 +133,11 @@ def cross_entropy(Z_out: Array, Y: Array, out_activation: str) -> Array:
 
         CE_i = -sum_j y_ij log a_ij = sum_j y_ij (logsumexp(z_i) - z_ij)
 
-    Written with ``logaddexp``/``logsumexp`` they stay finite where ``a``
+    Written with ``softplus``/``logsumexp`` they stay finite where ``a``
     saturates at 0 or 1.
     """
     if out_activation == "logistic":
-        per_unit = np.logaddexp(0, Z_out)
+        per_unit = softplus(Z_out, xp)
         per_unit -= Y * Z_out
-        return per_unit.sum(axis=1)
-    return logsumexp_rows(Z_out)[:, 0] * Y.sum(axis=1) - (Y * Z_out).sum(axis=1)
+        return xp.sum(per_unit, axis=1)
+    return logsumexp_rows(Z_out, xp)[:, 0] * xp.sum(Y, axis=1) - xp.sum(Y * Z_out, axis=1)

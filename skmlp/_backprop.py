@@ -36,9 +36,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
 
 from . import _kernels
+from ._array_api import reshape
 
 Array = NDArray[np.floating]
 
@@ -54,7 +54,7 @@ def split_flat(flat: Array, shapes: list[tuple]) -> list:
     views, start = [], 0
     for shape in shapes:
         size = math.prod(shape)
-        views.append(flat[start : start + size].reshape(shape))
+        views.append(reshape(flat[start : start + size], shape))
         start += size
     return views
 
@@ -68,7 +68,9 @@ class Workspace:
     hidden errors. ``dW``/``db`` are the gradients, shaped like the
     parameters and stored as views of one flat vector ``grad`` (so that an
     optimizer updates every parameter in one pass). The output buffer
-    ``A[-1]`` is overwritten by ``delta_out`` in :func:`backward`.
+    ``A[-1]`` is overwritten by ``delta_out`` in :func:`backward`. The
+    buffers are arrays of the active kernels' namespace and device (numpy's
+    unless a fit on another library's arrays is under way).
     """
 
     A: list
@@ -84,14 +86,15 @@ class Workspace:
         n_out = layer_units[-1]
         n_layers = len(layer_units) - 1
         shapes = parameter_shapes(layer_units)
-        grad = np.empty(sum(math.prod(shape) for shape in shapes), dtype)
+        empty = _kernels.active().empty
+        grad = empty((sum(math.prod(shape) for shape in shapes),), dtype)
         views = split_flat(grad, shapes)
         return cls(
             A=[None]
-            + [np.empty((n_rows, u), dtype) for u in hidden]
-            + [np.empty((n_rows, n_out), dtype)],
-            Z_out=np.empty((n_rows, n_out), dtype),
-            dA=[None] + [np.empty((n_rows, u), dtype) for u in hidden],
+            + [empty((n_rows, u), dtype) for u in hidden]
+            + [empty((n_rows, n_out), dtype)],
+            Z_out=empty((n_rows, n_out), dtype),
+            dA=[None] + [empty((n_rows, u), dtype) for u in hidden],
             grad=grad,
             dW=views[:n_layers],
             db=views[n_layers:],
@@ -100,21 +103,13 @@ class Workspace:
     def rows(self, n: int) -> Workspace:
         """The same buffers cut to the first ``n`` rows (for a short batch)."""
         return Workspace(
-            A=[None] + [a[:n] for a in self.A[1:]],
-            Z_out=self.Z_out[:n],
-            dA=[None] + [d[:n] for d in self.dA[1:]],
+            A=[None] + [a[:n, ...] for a in self.A[1:]],
+            Z_out=self.Z_out[:n, ...],
+            dA=[None] + [d[:n, ...] for d in self.dA[1:]],
             grad=self.grad,
             dW=self.dW,
             db=self.db,
         )
-
-
-def _matmul_into(left, right: Array, out: Array) -> None:
-    """out = left @ right, where ``left`` may be a sparse matrix."""
-    if type(left) is np.ndarray or not sparse.issparse(left):  # the common case first
-        np.matmul(left, right, out=out)
-    else:
-        out[...] = left @ right
 
 
 def forward(
@@ -127,7 +122,7 @@ def forward(
     for l in range(1, n_layers + 1):
         W, b = coefs[l - 1], intercepts[l - 1]
         Z = ws.Z_out if l == n_layers else ws.A[l]
-        _matmul_into(ws.A[l - 1], W, out=Z)  # Z[l] = A[l-1] W[l]   (n, units_l)
+        kernels.matmul(ws.A[l - 1], W, out=Z)  # Z[l] = A[l-1] W[l]   (n, units_l)
         if l < n_layers:
             # A[l] = phi(Z[l] + b[l]), in place: Z[l] is not needed again
             kernels.bias_activation(Z, b, activation)
@@ -150,7 +145,8 @@ def l2_penalty(coefs: list, alpha: float) -> float:
     """``alpha / 2 * sum_l ||W[l]||^2`` (biases are not penalised)."""
     if not alpha:
         return 0.0
-    return 0.5 * alpha * sum(float(np.vdot(W, W)) for W in coefs)
+    squared_norm = _kernels.active().squared_norm
+    return 0.5 * alpha * sum(squared_norm(W) for W in coefs)
 
 
 def loss(
@@ -162,7 +158,7 @@ def loss(
     sample_weight: Array | None,
 ) -> float:
     """J = (sum_i s_i CE_i + alpha / 2 sum ||W||^2) / S, with S = sum_i s_i."""
-    S = Z_out.shape[0] if sample_weight is None else float(sample_weight.sum())
+    S = Z_out.shape[0] if sample_weight is None else _kernels.active().weight_sum(sample_weight)
     return (data_loss(Z_out, Y, out_activation, sample_weight) + l2_penalty(coefs, alpha)) / S
 
 
@@ -178,7 +174,7 @@ def backward(
     kernels = _kernels.active()
     n_layers = len(coefs)
     alpha = float(alpha)  # a numpy float64 scalar would upcast float32 arithmetic
-    S = ws.Z_out.shape[0] if sample_weight is None else float(sample_weight.sum())
+    S = ws.Z_out.shape[0] if sample_weight is None else kernels.weight_sum(sample_weight)
 
     # Output error.  For a sigmoid output with binary cross-entropy summed over
     # the outputs, dJ/da = (a - y) / (a (1 - a)) and da/dz = a (1 - a), so
@@ -191,22 +187,22 @@ def backward(
     if sample_weight is None:
         delta *= 1.0 / S
     else:
-        delta *= (sample_weight / S)[:, None].astype(delta.dtype, copy=False)
+        kernels.weight_rows(delta, sample_weight / S)
 
     for l in range(n_layers, 0, -1):
         W = coefs[l - 1]
         A_prev = ws.A[l - 1]  # (n, units_{l-1})
         # dW[l] = A[l-1]^T delta[l]: the seed's (A^h)^T delta, summed over samples.
-        _matmul_into(A_prev.T, delta, out=ws.dW[l - 1])  # (units_{l-1}, units_l)
+        kernels.matmul(A_prev.T, delta, out=ws.dW[l - 1])  # (units_{l-1}, units_l)
         if alpha:  # + d/dW of alpha / (2S) ||W||^2
             kernels.add_scaled(ws.dW[l - 1], alpha / S, W)
         # db[l] = sum_i delta[l]_i: the bias input a_0 = 1 (seed, section 8).
-        np.add.reduce(delta, axis=0, out=ws.db[l - 1])  # (units_l,)
+        kernels.sum_rows(delta, out=ws.db[l - 1])  # (units_l,)
         if l > 1:
             # delta[l-1] = (delta[l] W[l]^T) * phi'(A[l-1]): the chain rule through
             # Z[l] = A[l-1] W[l] + b[l], then through A[l-1] = phi(Z[l-1]).
             dA = ws.dA[l - 1]
-            np.matmul(delta, W.T, out=dA)  # dJ/dA[l-1]   (n, units_{l-1})
+            kernels.matmul(delta, W.T, out=dA)  # dJ/dA[l-1]   (n, units_{l-1})
             kernels.activation_derivative(A_prev, dA, activation)  # now dJ/dZ[l-1]
             delta = dA
     return ws.dW, ws.db

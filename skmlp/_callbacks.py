@@ -8,6 +8,8 @@ scikit-learn without ``sklearn.callback``) those calls do nothing.
 
 from __future__ import annotations
 
+from ._array_api import copy, take_rows, to_numpy
+
 try:
     from sklearn.callback import CallbackSupportMixin
 except ImportError:  # scikit-learn < 1.9: no callback API, no set_callbacks
@@ -76,6 +78,7 @@ class _Tasks:
     """Subtasks of the fit's root task, one at a time, named ``name``."""
 
     def __init__(self, est, root, X, Y, sample_weight, name: str, rows=None):
+        Y, sample_weight = to_numpy(Y), to_numpy(sample_weight)  # labels are decoded on the host
         if rows is not None:  # the training rows of X (early stopping holds out the rest)
             Y = Y[rows]
             sample_weight = None if sample_weight is None else sample_weight[rows]
@@ -88,7 +91,7 @@ class _Tasks:
     def X(self):
         """The training rows of X, gathered once, when a callback asks for them."""
         if self._X is None:
-            self._X = self._X_all if self._rows is None else self._X_all[self._rows]
+            self._X = self._X_all if self._rows is None else take_rows(self._X_all, self._rows)
         return self._X
 
     def _labels(self):
@@ -116,8 +119,8 @@ class _Tasks:
                 parameters() if parameters is not None else (self.est.coefs_, self.est.intercepts_)
             )
             return {
-                "coefs_": [W.copy() for W in coefs],
-                "intercepts_": [b.copy() for b in intercepts],
+                "coefs_": [copy(W) for W in coefs],
+                "intercepts_": [copy(b) for b in intercepts],
             }
 
         context, self.current = self.current, None

@@ -22,8 +22,9 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
-from . import _kernels
+from . import _array_api, _kernels
 from ._activations import log_logistic, log_softmax, logsumexp_rows
+from ._array_api import namespace_and_device, numpy_dtype, to_device, to_numpy
 from ._callbacks import (
     CALLBACK_ATTRIBUTES,
     HAVE_CALLBACKS,
@@ -615,28 +616,40 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 "classes must be passed on the first call to partial_fit: every "
                 "class of the whole data, e.g. classes=np.unique(y_all)."
             )
+        xp, device = namespace_and_device(X)
+        if xp is not None:  # labels and weights are prepared on the host, then sent to X
+            if not first_pass:
+                _array_api.check_same_place(self, X, "partial_fit" if incremental else "fit")
+            y, sample_weight = to_numpy(y), to_numpy(sample_weight)
         X, y = validate_data(
             self,
             X,
             y,
             accept_sparse=["csr", "csc"],
             multi_output=True,
-            dtype=(np.float64, np.float32),
+            dtype=_array_api.float_dtypes(xp),
             reset=first_pass,
         )
-        if sparse.issparse(X):
-            X = X.tocsr()  # row batches
-        elif self.solver != "lbfgs" and not X.flags.c_contiguous:
-            # One C-ordered copy per fit, before anything reads X: the shuffled
-            # minibatches gather rows, and so does the first layer's start.
-            X = np.ascontiguousarray(X)
-        if not first_pass:
-            X = X.astype(self.coefs_[0].dtype, copy=False)  # the model's dtype
+        if xp is not None:
+            if not first_pass:
+                X = xp.astype(X, self.coefs_[0].dtype)  # the model's dtype
+        else:
+            if not first_pass and not isinstance(self.coefs_[0], np.ndarray):
+                _array_api.check_same_place(self, X, "partial_fit" if incremental else "fit")
+            if sparse.issparse(X):
+                X = X.tocsr()  # row batches
+            elif self.solver != "lbfgs" and not X.flags.c_contiguous:
+                # One C-ordered copy per fit, before anything reads X: the shuffled
+                # minibatches gather rows, and so does the first layer's start.
+                X = np.ascontiguousarray(X)
+            if not first_pass:
+                X = X.astype(self.coefs_[0].dtype, copy=False)  # the model's dtype
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
-        Y = self._encode_targets(y, classes, first_pass, incremental, X.dtype)
-        sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        dtype = numpy_dtype(xp, X.dtype)  # of the targets and weights, made on the host
+        Y = self._encode_targets(y, classes, first_pass, incremental, dtype)
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype)
         if self.class_weight is not None:
             if y.ndim != 1:
                 raise ValueError(
@@ -645,7 +658,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 )
             per_sample = class_weight_per_sample(
                 self.class_weight, self.classes_, y, incremental
-            ).astype(X.dtype)
+            ).astype(dtype)
             sample_weight = per_sample if sample_weight is None else per_sample * sample_weight
             if not sample_weight.any():
                 raise ValueError(
@@ -653,6 +666,8 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                     "nothing would be learned."
                 )
 
+        if xp is not None:  # train where X lies
+            Y, sample_weight = to_device(Y, xp, device), to_device(sample_weight, xp, device)
         if first_pass:
             self._random_state = check_random_state(self.random_state)
             self._initialize(X, Y.shape[1], sample_weight)
@@ -691,9 +706,17 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def _fit_stochastic(self, X, Y, y, sample_weight, incremental, continued_partial_fit):
         validation = train_rows = None
         if self.early_stopping and not incremental:
+            xp, device = namespace_and_device(X)
             train_rows, held_out = validation_split(
-                X, Y, y, sample_weight, self.validation_fraction, self._random_state
-            )
+                to_numpy(X), to_numpy(Y), y, to_numpy(sample_weight),
+                self.validation_fraction, self._random_state,
+            )  # fmt: skip
+            if xp is not None:  # the split is made on the host; the held-out rows go back
+                X_val, Y_val, y_val, sw_val = held_out
+                held_out = (
+                    to_device(X_val, xp, device), to_device(Y_val, xp, device), y_val,
+                    to_device(sw_val, xp, device),
+                )  # fmt: skip
             # The scorer lives for this fit only: a model never keeps a callable
             # from an earlier fit's `scoring` (it may not pickle).
             scorer = None if self.scoring in (None, "loss") else check_scoring(self, self.scoring)
@@ -769,9 +792,16 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         self.out_activation_ = self.output_activation if multiclass else "logistic"
         self._fitted_activation = self.activation
         units = [X.shape[1]] + hidden + [n_outputs]
-        self.coefs_, self.intercepts_ = initial_parameters(
-            units, self.activation, self._random_state, X.dtype, X, sample_weight
+        xp, device = namespace_and_device(X)
+        # Drawn on the host from the same random numbers whatever X's library, then
+        # sent to X's device: a fit on a device starts where the numpy fit starts.
+        coefs, intercepts = initial_parameters(
+            units, self.activation, self._random_state, numpy_dtype(xp, X.dtype), X, sample_weight
         )
+        if xp is not None:
+            coefs = [to_device(W, xp, device) for W in coefs]
+            intercepts = [to_device(b, xp, device) for b in intercepts]
+        self.coefs_, self.intercepts_ = coefs, intercepts
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
@@ -823,11 +853,15 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         ``n * n_features``.
         """
         n_layers = len(self.coefs_)
-        kernels = _kernels.for_work(X.shape[0] * sum(W.size for W in self.coefs_))
+        kernels = _kernels.for_namespace(X) or _kernels.for_work(
+            X.shape[0] * sum(W.shape[0] * W.shape[1] for W in self.coefs_)
+        )
         A = X
         for l, (W, b) in enumerate(zip(self.coefs_, self.intercepts_), start=1):
-            Z = np.asarray(A @ W)  # Z[l] = A[l-1] W[l]
-            if l == 1 and X_given is not None and not np.isfinite(Z.sum()):
+            Z = A @ W  # Z[l] = A[l-1] W[l]
+            if sparse.issparse(A):
+                Z = np.asarray(Z)
+            if l == 1 and X_given is not None and not _all_finite(Z, by_sum=True):
                 self._check_finite_input(X_given, X)
             if l < n_layers:
                 kernels.bias_activation(Z, b, self.activation)  # A[l] = phi(Z[l] + b[l])
@@ -840,36 +874,41 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         """scikit-learn's error for NaN/inf in X, or ours for a cast that overflowed."""
         check_array(X_given, accept_sparse=True, dtype=None, input_name="X", estimator=self)
         values = X.data if sparse.issparse(X) else X
-        if X is not X_given and not np.isfinite(values).all():
+        if X is not X_given and not _all_finite(values):
             raise ValueError(
                 f"X has values beyond the range of {X.dtype}, the dtype this model was "
-                f"fitted in (the largest is {float(abs(X_given).max()):.3g}). Scale X as "
+                f"fitted in (the largest is {_max_abs(X_given):.3g}). Scale X as "
                 "for training, or fit the model on float64 data."
             )
 
-    def _validated_logits(self, X):
+    def _validated_logits(self, X, method: str):
         check_is_fitted(self)
+        _array_api.check_same_place(self, X, method)  # the namespace and device of fit
+        xp, _ = namespace_and_device(X)
         X = validate_data(
             self,
             X,
             accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
+            dtype=_array_api.float_dtypes(xp),
             reset=False,
             ensure_all_finite=sparse.issparse(X),  # dense X: checked through Z[1]
         )
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            X_model = X.astype(self.coefs_[0].dtype, copy=False)  # a float32 model's dtype
-            if not sparse.issparse(X_model) and not (
+            if xp is not None:
+                X_model = xp.astype(X, self.coefs_[0].dtype)  # a float32 model's dtype
+            else:
+                X_model = X.astype(self.coefs_[0].dtype, copy=False)
+            if isinstance(X_model, np.ndarray) and not (
                 X_model.flags.c_contiguous or X_model.flags.f_contiguous
             ):
                 # a strided slice: BLAS takes only contiguous operands, and some
                 # numpy versions multiply others in a loop that rounds differently
                 X_model = np.ascontiguousarray(X_model)
             Z = self._logits(X_model, X_given=X)
-        if not np.isfinite(Z).all():  # finite X, but products beyond the dtype's range
+        if not _all_finite(Z):  # finite X, but products beyond the dtype's range
             raise ValueError(
                 "The network's outputs are not finite for some rows of X: X's values "
-                f"are so large (up to {float(abs(X).max()):.3g}) that the layers' "
+                f"are so large (up to {_max_abs(X):.3g}) that the layers' "
                 "products overflowed. Scale X as for training, e.g. with "
                 "sklearn.preprocessing.StandardScaler."
             )
@@ -899,7 +938,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         >>> clf.decision_function(X[:4] / X.max(axis=0)).shape
         (4,)
         """
-        Z = self._validated_logits(X)
+        Z = self._validated_logits(X, "decision_function")
         return Z[:, 0] if self.n_outputs_ == 1 and not self._multilabel else Z
 
     def predict(self, X):
@@ -926,17 +965,33 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         >>> clf.predict(X[[0, 50, 100]])
         array([0, 1, 2])
         """
-        return self._predict_from_logits(self._validated_logits(X))
+        return self._predict_from_logits(self._validated_logits(X, "predict"))
 
     def _predict_from_logits(self, Z):
-        """The predicted classes (or label indicators) for logits ``Z_out``."""
+        """The predicted classes (or label indicators) for logits ``Z_out``.
+
+        On another library's arrays they are arrays of it, on Z's device, when
+        the classes are numbers; string classes come back as a numpy array.
+        """
+        xp = _namespace(Z)
+        positive = Z > 0  # sigmoid(z) > 0.5
         if self._multilabel:
-            labels = (Z > 0).astype(int)  # sigmoid(z) > 0.5
-            # fitted on a sparse indicator matrix: sparse predictions, as scikit-learn
-            return sparse.csr_matrix(labels) if self._label_binarizer.sparse_input_ else labels
-        if self.n_outputs_ == 1:
-            return self.classes_[(Z[:, 0] > 0).astype(int)]
-        return self.classes_[np.argmax(Z, axis=1)]  # the largest output wins
+            labels = positive.astype(int) if xp is np else xp.astype(positive, xp.int64)
+            if self._label_binarizer.sparse_input_:  # sparse predictions, as scikit-learn
+                return sparse.csr_matrix(to_numpy(labels))
+            return labels
+        if self.n_outputs_ > 1:
+            index = xp.argmax(Z, axis=1)  # the largest output wins
+        elif xp is np:
+            index = positive[:, 0].astype(int)
+        else:
+            index = xp.astype(positive[:, 0], xp.int64)
+        if xp is np:
+            return self.classes_[index]
+        if self.classes_.dtype.kind not in "biuf":  # labels a device cannot hold
+            return self.classes_[to_numpy(index)]
+        _, device = namespace_and_device(Z)
+        return xp.take(xp.asarray(self.classes_, device=device), index, axis=0)
 
     def predict_proba(self, X):
         """Probability of each class for each sample.
@@ -965,12 +1020,13 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         >>> proba.shape, proba.sum(axis=1).round(6).tolist()
         ((2, 3), [1.0, 1.0])
         """
-        Z = self._validated_logits(X)
+        Z = self._validated_logits(X, "predict_proba")
+        xp = _namespace(Z)
         if self._multilabel:
-            return expit(Z)
+            return _sigmoid(Z, xp)
         if self.n_outputs_ == 1:
-            return np.hstack([expit(-Z), expit(Z)])
-        return np.exp(self._multiclass_log_proba(Z))
+            return _side_by_side(_sigmoid(-Z, xp), _sigmoid(Z, xp), xp)
+        return xp.exp(self._multiclass_log_proba(Z, xp))
 
     def predict_log_proba(self, X):
         """Log of the probability of each class, computed from the logits.
@@ -999,19 +1055,56 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         >>> bool(np.allclose(np.exp(clf.predict_log_proba(X)), clf.predict_proba(X)))
         True
         """
-        Z = self._validated_logits(X)
+        Z = self._validated_logits(X, "predict_log_proba")
+        xp = _namespace(Z)
         if self._multilabel:
-            return log_logistic(Z)
+            return log_logistic(Z, xp)
         if self.n_outputs_ == 1:
-            return np.hstack([log_logistic(-Z), log_logistic(Z)])
-        return self._multiclass_log_proba(Z)
+            return _side_by_side(log_logistic(-Z, xp), log_logistic(Z, xp), xp)
+        return self._multiclass_log_proba(Z, xp)
 
-    def _multiclass_log_proba(self, Z):
+    def _multiclass_log_proba(self, Z, xp):
         if self.out_activation_ == "softmax":
-            return log_softmax(Z)
+            return log_softmax(Z, xp)
         # One sigmoid per class, normalised: log(s_j / sum_k s_k).
-        log_s = log_logistic(Z)
-        return log_s - logsumexp_rows(log_s)
+        log_s = log_logistic(Z, xp)
+        return log_s - logsumexp_rows(log_s, xp)
+
+
+def _namespace(Z):
+    """numpy for ndarrays (whose functions the numpy code calls), else Z's namespace."""
+    return np if isinstance(Z, np.ndarray) else _array_api.namespace_of(Z)
+
+
+def _side_by_side(left, right, xp):
+    """The columns of ``left`` then those of ``right`` (numpy < 2 has no ``concat``)."""
+    return np.hstack([left, right]) if xp is np else xp.concat([left, right], axis=1)
+
+
+def _sigmoid(Z, xp):
+    """1 / (1 + exp(-z)), for numpy or another namespace."""
+    if xp is np:
+        return expit(Z)
+    return (xp.tanh(Z * 0.5) + 1.0) * 0.5  # cannot overflow
+
+
+def _all_finite(Z, by_sum: bool = False) -> bool:
+    """Whether every entry of Z is finite.
+
+    ``by_sum``: on numpy, test the sum instead (faster; call it where numpy's
+    warnings are silenced, since ``inf - inf`` warns).
+    """
+    if isinstance(Z, np.ndarray):
+        return bool(np.isfinite(Z.sum()) if by_sum else np.isfinite(Z).all())
+    xp = _array_api.namespace_of(Z)
+    return bool(xp.all(xp.isfinite(Z)))
+
+
+def _max_abs(X) -> float:
+    if isinstance(X, np.ndarray) or sparse.issparse(X):
+        return float(abs(X).max())
+    xp = _array_api.namespace_of(X)
+    return float(xp.max(xp.abs(X)))
 
 
 def _one_hot(y, classes, dtype) -> np.ndarray:

@@ -36,6 +36,8 @@ import math
 import numpy as np
 from scipy import sparse
 
+from ._array_api import namespace_and_device, to_numpy
+
 #: Standard deviation of the first layer's ``Z`` over the training rows at the
 #: start of training, for sigmoid hidden units.
 Z_STD = 1.0
@@ -78,8 +80,12 @@ def column_moments(X, sample_weight=None, block: int = 1024) -> tuple[np.ndarray
 
     Dense X is read in C-ordered blocks of ``block`` rows, so the sums (and the
     model built from them) are the same bit for bit whatever X's memory layout,
-    and no more than one block is ever copied.
+    and no more than one block is ever copied. X of another Array API library
+    is read on its device (:func:`_device_column_moments`).
     """
+    xp, device = namespace_and_device(X)
+    if xp is not None:
+        return _device_column_moments(xp, device, X, sample_weight, block)
     n = X.shape[0]
     w = np.full(n, 1.0 / n) if sample_weight is None else sample_weight / sample_weight.sum()
     w = w.astype(np.float64)
@@ -95,6 +101,31 @@ def column_moments(X, sample_weight=None, block: int = 1024) -> tuple[np.ndarray
             w_rows = w[start : start + block]
             mean += w_rows @ rows
             mean_sq += w_rows @ np.multiply(rows, rows, out=rows)  # in place: one block
+    return mean, np.maximum(mean_sq - mean**2, 0.0)
+
+
+def _device_column_moments(xp, device, X, sample_weight, block: int):
+    """:func:`column_moments` of an X on a device, summed there (in float64
+    where the device has it), returned as numpy vectors."""
+    wide = X.dtype
+    try:
+        wide = xp.astype(X[:1, ...], xp.float64).dtype
+    except (TypeError, RuntimeError, ValueError):  # e.g. Apple's MPS: no float64
+        pass
+    n = X.shape[0]
+    if sample_weight is None:
+        w = xp.full((n,), 1.0 / n, dtype=wide, device=device)
+    else:
+        w = xp.astype(sample_weight, wide)
+        w = w / xp.sum(w)
+    mean = mean_sq = 0.0
+    for start in range(0, n, block):
+        stop = min(start + block, n)  # within bounds: the standard leaves others undefined
+        rows = xp.astype(X[start:stop, ...], wide)
+        w_rows = w[start:stop]
+        mean = mean + w_rows @ rows
+        mean_sq = mean_sq + w_rows @ (rows * rows)
+    mean, mean_sq = to_numpy(mean).astype(np.float64), to_numpy(mean_sq).astype(np.float64)
     return mean, np.maximum(mean_sq - mean**2, 0.0)
 
 

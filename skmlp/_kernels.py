@@ -9,6 +9,10 @@ Both modules provide the same functions with the same signatures:
 estimate of the call's work, so that a small fit never pays for loading
 numba (0.3 to 2 s in a fresh process, more than a whole digits fit takes):
 see :func:`for_work`.
+
+Arrays of another Array API library (torch, CuPy, ...; with scikit-learn's
+``array_api_dispatch``) get :class:`skmlp._kernels_xp.ArrayAPIKernels`, bound
+to their namespace and device, whatever the setting: :func:`for_namespace`.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ import threading
 from contextlib import contextmanager
 from types import ModuleType
 
-from . import _config, _kernels_numpy
+from . import _config, _kernels_numpy, _kernels_xp
+from ._array_api import namespace_and_device
 
 _numba_kernels: ModuleType | None = None
 _numba_tried = False
@@ -66,12 +71,11 @@ def active() -> ModuleType:
     module chosen for that call; elsewhere it means the kernels of large work.
     """
     choice = _config._settings()["kernels"]
+    chosen = getattr(_call, "module", None)
+    if chosen is not None and (choice == "auto" or chosen.NAME == _kernels_xp.NAME):
+        return chosen  # the call's choice, or the kernels of its arrays' device
     if choice == "numpy":
         return _kernels_numpy
-    if choice == "auto":
-        chosen = getattr(_call, "module", None)
-        if chosen is not None:
-            return chosen
     if _numba_kernels is not None and (choice == "auto" or choice == "numba"):
         return _numba_kernels
     return _resolve(choice)
@@ -100,6 +104,12 @@ def for_fit(n_samples: int, units: list, epochs: int) -> ModuleType:
     of layer sizes ``units``: its work counts every weight and bias."""
     n_parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(units, units[1:]))
     return for_work(float(n_samples) * n_parameters * epochs)
+
+
+def for_namespace(X):
+    """The kernels of X's namespace and device, or None for numpy and sparse X."""
+    xp, device = namespace_and_device(X)
+    return None if xp is None else _kernels_xp.ArrayAPIKernels(xp, device)
 
 
 @contextmanager

@@ -26,6 +26,14 @@ import numba
 import numpy as np
 
 from . import _kernels_numpy
+from ._kernels_numpy import (  # noqa: F401  the buffers and products are numpy's
+    empty,
+    matmul,
+    squared_norm,
+    sum_rows,
+    weight_rows,
+    weight_sum,
+)
 
 NAME = "numba"
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")

@@ -10,11 +10,45 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 
 from ._activations import ACTIVATIONS, DERIVATIVES, cross_entropy
 
 Array = NDArray[np.floating]
 NAME = "numpy"
+
+
+def empty(shape, dtype) -> Array:
+    """An uninitialised buffer (a workspace's)."""
+    return np.empty(shape, dtype)
+
+
+def matmul(left, right: Array, out: Array) -> Array:
+    """out = left @ right, where ``left`` may be a sparse matrix."""
+    if type(left) is np.ndarray or not sparse.issparse(left):  # the common case first
+        return np.matmul(left, right, out=out)
+    out[...] = left @ right
+    return out
+
+
+def sum_rows(delta: Array, out: Array) -> Array:
+    """out = the sum of delta's rows (a bias gradient)."""
+    return np.add.reduce(delta, axis=0, out=out)
+
+
+def weight_sum(a: Array) -> float:
+    """The sum of a vector's entries (a total sample weight), as a Python float."""
+    return float(a.sum())
+
+
+def weight_rows(delta: Array, w: Array) -> None:
+    """delta[i, :] *= w[i], ``w`` cast to delta's dtype."""
+    delta *= w[:, None].astype(delta.dtype, copy=False)
+
+
+def squared_norm(W: Array) -> float:
+    """||W||^2, as a Python float."""
+    return float(np.vdot(W, W))
 
 
 def bias_activation(Z: Array, b: Array, activation: str) -> None:

@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from . import _kernels
+from ._array_api import namespace_of
 
 
 class _Optimizer:
@@ -29,7 +30,7 @@ class _Optimizer:
         if self._scratch is None or any(
             s.shape != p.shape or s.dtype != p.dtype for s, p in zip(self._scratch, params)
         ):
-            self._scratch = [np.empty_like(p) for p in params]
+            self._scratch = [namespace_of(p).empty_like(p) for p in params]
         return self._scratch
 
     def __getstate__(self):
@@ -66,7 +67,7 @@ class _Optimizer:
         """
         for arrays in self.state_arrays:
             for i, a in enumerate(arrays):
-                if not a.flags.writeable:
+                if isinstance(a, np.ndarray) and not a.flags.writeable:
                     arrays[i] = np.array(a)  # a plain, writable ndarray
 
     def matches(self, params: list) -> bool:
@@ -106,7 +107,7 @@ class SGDOptimizer(_Optimizer):
         self.momentum = float(momentum)
         self.nesterov = nesterov
         self.power_t = float(power_t)
-        self.velocities = [np.zeros_like(p) for p in params]
+        self.velocities = [namespace_of(p).zeros_like(p) for p in params]
 
     @property
     def state_arrays(self) -> tuple:
@@ -160,8 +161,8 @@ class AdamOptimizer(_Optimizer):
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
         self.t = 0
-        self.ms = [np.zeros_like(p) for p in params]
-        self.vs = [np.zeros_like(p) for p in params]
+        self.ms = [namespace_of(p).zeros_like(p) for p in params]
+        self.vs = [namespace_of(p).zeros_like(p) for p in params]
 
     @property
     def state_arrays(self) -> tuple:

@@ -17,6 +17,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
 
 from . import _kernels
+from ._array_api import (
+    copy,
+    namespace_and_device,
+    numpy_dtype,
+    ravel_concat,
+    to_device,
+    to_numpy,
+)
 from ._backprop import (
     Workspace,
     backward,
@@ -38,7 +46,7 @@ def _flatten_parameters(est) -> np.ndarray:
     The optimizer then updates all the parameters with one pass per operation.
     """
     params = est.coefs_ + est.intercepts_
-    flat = np.concatenate([p.ravel() for p in params])
+    flat = ravel_concat(params)
     views = split_flat(flat, [p.shape for p in params])
     est.coefs_, est.intercepts_ = views[: len(est.coefs_)], views[len(est.coefs_) :]
     return flat
@@ -75,6 +83,9 @@ class _Batches:
     in place instead of on a copy of them. X must be C-ordered (the estimator
     makes one C-ordered copy per fit of any other X): numpy's ``take`` copies
     all of any other X per call.
+
+    Arrays of another namespace (``xp``) are gathered on their device, with
+    the epoch's row indices sent there once per epoch.
     """
 
     def __init__(self, X, Y, sample_weight, batch_size: int, rows=None):
@@ -83,12 +94,18 @@ class _Batches:
         self.n = X.shape[0] if rows is None else len(rows)
         self.batch_size = batch_size
         self.dense = not sparse.issparse(X)
+        self.xp, self.device = namespace_and_device(X)
+        if self.xp is not None:
+            return
         if self.dense:
             self.X_buf = np.empty((batch_size, X.shape[1]), X.dtype)
         self.Y_buf = np.empty((batch_size, Y.shape[1]), Y.dtype)
 
     def epoch(self, order):
         """Yield the batches of one epoch; ``order`` is a permutation or None."""
+        if self.xp is not None:
+            yield from self._epoch_on_device(order)
+            return
         n, bs, rows = self.n, self.batch_size, self.rows
         sw = self.sample_weight
         for start in range(0, n, bs):
@@ -111,9 +128,33 @@ class _Batches:
             Yb = self.Y.take(idx, axis=0, out=self.Y_buf[:k], mode="clip")
             yield Xb, Yb, None if sw is None else sw[idx]
 
+    def _epoch_on_device(self, order):
+        xp, n, bs, sw = self.xp, self.n, self.batch_size, self.sample_weight
+        if order is None and self.rows is None:
+            index = None
+        else:  # the epoch's rows, in order, sent to the device at once
+            index = self.rows if order is None else order if self.rows is None else self.rows[order]
+            index = xp.asarray(index, device=self.device)
+        for start in range(0, n, bs):
+            stop = min(start + bs, n)
+            if index is None:
+                Xb, Yb = self.X[start:stop, ...], self.Y[start:stop, ...]
+                yield Xb, Yb, None if sw is None else sw[start:stop]
+                continue
+            idx = index[start:stop]
+            yield (
+                xp.take(self.X, idx, axis=0),
+                xp.take(self.Y, idx, axis=0),
+                None if sw is None else xp.take(sw, idx, axis=0),
+            )
 
-def _work_kernels(est, n_samples: int, epochs: int):
-    """Use the kernels that ``kernels="auto"`` picks for this much work (see set_config)."""
+
+def _work_kernels(est, X, n_samples: int, epochs: int):
+    """Use the kernels for X's namespace, or those ``kernels="auto"`` picks for this
+    much work on numpy (see set_config)."""
+    on_device = _kernels.for_namespace(X)
+    if on_device is not None:
+        return _kernels.using(on_device)
     units = [est.coefs_[0].shape[0]] + [W.shape[1] for W in est.coefs_]
     return _kernels.using(_kernels.for_fit(n_samples, units, epochs))
 
@@ -132,7 +173,7 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation, rows
     """
     # X is sparse or C-ordered: the estimator made it so, once per fit
     n_samples = X.shape[0] if rows is None else len(rows)
-    with _work_kernels(est, n_samples, 1 if incremental else est.max_iter):
+    with _work_kernels(est, X, n_samples, 1 if incremental else est.max_iter):
         _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows)
 
 
@@ -152,12 +193,18 @@ def _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows) -> 
     ws_full = Workspace.allocate(units, batch_size, X.dtype)
     ws_short = ws_full.rows(n_samples % batch_size) if n_samples % batch_size else None
     batches = _Batches(X, Y, sample_weight, batch_size, rows)
+    weight_sum = _kernels.active().weight_sum  # a Python float (on a device, it waits for it)
     if sample_weight is None:
         S_total = n_samples
+    elif rows is None:
+        S_total = weight_sum(sample_weight)
     else:
-        S_total = float((sample_weight if rows is None else sample_weight[rows]).sum())
+        S_total = float(to_numpy(sample_weight)[rows].sum())
+    # On the host each batch's loss is checked before its update; on a device
+    # the losses are summed there and read (and checked) once per epoch.
+    on_device = batches.xp is not None
     rng = est._random_state
-    n_weights = sum(W.size for W in est.coefs_)  # the flat vector holds the weights first
+    n_weights = sum(math.prod(W.shape) for W in est.coefs_)  # the flat vector: weights first
     out_act, act = est.out_activation_, est.activation
     alpha = float(est.alpha)  # a numpy float64 (e.g. from np.logspace) would upcast float32
 
@@ -175,7 +222,7 @@ def _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows) -> 
             accumulated = 0.0
             n_steps = 0
             for Xb, Yb, swb in batches.epoch(order):
-                S_b = Xb.shape[0] if swb is None else float(swb.sum())
+                S_b = Xb.shape[0] if swb is None else weight_sum(swb)
                 if S_b == 0:
                     continue  # every weight in this batch is zero: nothing to learn
                 ws = ws_full if Xb.shape[0] == batch_size else ws_short
@@ -184,7 +231,7 @@ def _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows) -> 
                 # batch by S_b, so only the data term is summed here and the penalty
                 # is added once per epoch below.
                 data_term = data_loss(ws.Z_out, Yb, out_act, swb)
-                if not math.isfinite(data_term):
+                if not on_device and not math.isfinite(data_term):
                     raise diverged_error(est, f"in epoch {est.n_iter_ + 1}")
                 # ws.grad = (dW, db) without the L2 term (alpha / S_b) W of dW: the
                 # optimizer adds it in the same pass as its update.
@@ -194,6 +241,9 @@ def _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows) -> 
                 n_steps += 1
                 last_batch = (Xb, Yb, swb, ws)
 
+            accumulated = float(accumulated)
+            if not math.isfinite(accumulated):  # reached only on a device
+                raise diverged_error(est, f"in epoch {est.n_iter_ + 1}")
             # Mean over the epoch's batches of J_batch weighted by S_b, with the
             # penalty taken at the epoch's final weights.
             penalty_term = n_steps * l2_penalty(est.coefs_, alpha) / S_total
@@ -259,7 +309,7 @@ def _check_last_update(est, last_batch) -> None:
         return
     Xb, Yb, swb, ws = last_batch  # still in its buffers: it was the last one
     forward(Xb, est.coefs_, est.intercepts_, est.activation, est.out_activation_, ws)
-    J = loss(ws.Z_out, Yb, est.out_activation_, est.coefs_, est.alpha, swb)
+    J = float(loss(ws.Z_out, Yb, est.out_activation_, est.coefs_, est.alpha, swb))
     if not math.isfinite(J):
         raise diverged_error(est, "after the last update")
 
@@ -272,13 +322,14 @@ def _validate(est, validation, penalty_term: float) -> tuple[float, float]:
     """
     X_val, Y_val, y_val, sw_val, scorer = validation
     Z_out = _blockwise_logits(est, X_val)
-    S_val = Z_out.shape[0] if sw_val is None else float(sw_val.sum())
-    val_loss = data_loss(Z_out, Y_val, est.out_activation_, sw_val) / S_val + penalty_term
-    weights = {} if sw_val is None else {"sample_weight": sw_val}
+    kernels = _kernels.active()
+    S_val = Z_out.shape[0] if sw_val is None else kernels.weight_sum(sw_val)
+    val_loss = float(data_loss(Z_out, Y_val, est.out_activation_, sw_val)) / S_val + penalty_term
+    weights = {} if sw_val is None else {"sample_weight": to_numpy(sw_val)}
     if est.scoring == "loss":
         score = -val_loss
     elif est.scoring is None:  # est.score's accuracy, from the logits already computed
-        score = accuracy_score(y_val, est._predict_from_logits(Z_out), **weights)
+        score = accuracy_score(y_val, to_numpy(est._predict_from_logits(Z_out)), **weights)
     else:
         score = scorer(est, X_val, y_val, **weights)
     if not math.isfinite(score):
@@ -298,10 +349,10 @@ def _blockwise_logits(est, X):
     """``est._logits(X)``, a block of rows at a time."""
     if X.shape[0] <= VALIDATION_BLOCK:
         return est._logits(X)
-    Z_out = np.empty((X.shape[0], est.coefs_[-1].shape[1]), est.coefs_[-1].dtype)
+    Z_out = _kernels.active().empty((X.shape[0], est.coefs_[-1].shape[1]), est.coefs_[-1].dtype)
     for start in range(0, X.shape[0], VALIDATION_BLOCK):
-        stop = start + VALIDATION_BLOCK
-        Z_out[start:stop] = est._logits(X[start:stop])
+        stop = min(start + VALIDATION_BLOCK, X.shape[0])
+        Z_out[start:stop, ...] = est._logits(X[start:stop, ...])
     return Z_out
 
 
@@ -321,8 +372,8 @@ def _no_improvement(est, on_validation: bool) -> bool:
         est._best_validation_loss = min(est._best_validation_loss, last_loss)
         if last >= est.best_validation_score_:  # on ties, the later weights
             est.best_validation_score_ = last
-            est._best_coefs = [W.copy() for W in est.coefs_]
-            est._best_intercepts = [b.copy() for b in est.intercepts_]
+            est._best_coefs = [copy(W) for W in est.coefs_]
+            est._best_intercepts = [copy(b) for b in est.intercepts_]
     else:
         last = est.loss_curve_[-1]
         if est.best_loss_ is None:  # after an early-stopping fit, in partial_fit
@@ -347,13 +398,15 @@ def _stall_message(est, on_validation: bool) -> str:
 def fit_lbfgs(est, X, Y, sample_weight) -> None:
     """Minimise J over all the data at once with scipy's L-BFGS-B.
 
-    scipy works on one float64 vector; the loss and gradients are computed in
-    the data's dtype on the same code as the stochastic solvers, and the
-    weights are stored back in that dtype.
+    scipy works on one float64 vector on the host; the loss and gradients are
+    computed in the data's dtype on the same code as the stochastic solvers,
+    and the weights are stored back in that dtype. For arrays on a device, each
+    evaluation sends the parameters there and brings the gradient back: one
+    vector of the parameters' size each way.
     """
-    if not (sparse.issparse(X) or X.flags.c_contiguous or X.flags.f_contiguous):
+    if type(X) is np.ndarray and not (X.flags.c_contiguous or X.flags.f_contiguous):
         X = np.ascontiguousarray(X)  # a strided X would be copied by every product
-    with _work_kernels(est, X.shape[0], est.max_iter):
+    with _work_kernels(est, X, X.shape[0], est.max_iter):
         _fit_lbfgs(est, X, Y, sample_weight)
 
 
@@ -362,9 +415,12 @@ def _fit_lbfgs(est, X, Y, sample_weight) -> None:
     shapes = [p.shape for p in est.coefs_ + est.intercepts_]
     units = [X.shape[1]] + [W.shape[1] for W in est.coefs_]
     ws = Workspace.allocate(units, X.shape[0], X.dtype)
+    xp, device = namespace_and_device(X)
+    dtype = numpy_dtype(xp, X.dtype)
 
     def unpack(theta):
-        params = split_flat(theta.astype(X.dtype), shapes)
+        flat = theta.astype(dtype)
+        params = split_flat(flat if xp is None else to_device(flat, xp, device), shapes)
         return params[:n_layers], params[n_layers:]
 
     def objective(theta):
@@ -373,7 +429,8 @@ def _fit_lbfgs(est, X, Y, sample_weight) -> None:
             X, Y, coefs, intercepts, est.activation, est.out_activation_,
             est.alpha, sample_weight, ws,
         )  # fmt: skip
-        grad = ws.grad.astype(np.float64)  # (dW, db) as one vector
+        J = float(J)
+        grad = to_numpy(ws.grad).astype(np.float64)  # (dW, db) as one vector
         if not (math.isfinite(J) and np.isfinite(grad).all()):
             raise diverged_error(est, "during L-BFGS")
         last[:] = [theta.copy(), J]
@@ -399,7 +456,7 @@ def _fit_lbfgs(est, X, Y, sample_weight) -> None:
         tasks.begin()
 
     theta0 = _flatten_parameters(est)  # the weights then the biases, as unpack reads them
-    accepted = [theta0.astype(np.float64)]  # the last iterate L-BFGS accepted
+    accepted = [to_numpy(theta0).astype(np.float64)]  # the last iterate L-BFGS accepted
     result = None
     tasks.begin()
     try:
