@@ -420,12 +420,13 @@ def accuracy_lines(result: dict) -> list:
         r = result[SKMLP]
         lines.append(
             f"test accuracy, skmlp default network, max_iter={epochs} "
-            f"(ran {r['n_iter']} epochs, learning_rate_init_={r['learning_rate_init_']:.4g}): "
+            f"(ran {r['n_iter']} epoch{'s' if r['n_iter'] != 1 else ''}, "
+            f"learning_rate_init_={r['learning_rate_init_']:.4g}): "
             f"{r['accuracy']:.2%} (target >= {TARGET_ACCURACY:.1%}: {_met(result['target_met'])})"
         )
     r = result[EAGER]
     lines.append(
-        f"test accuracy, torch eager loop, {epochs} epochs, batch 200, "
+        f"test accuracy, torch eager loop, {epochs} epoch{'s' if epochs != 1 else ''}, batch 200, "
         f"Adam lr={r['lr']:.4g}: {r['accuracy']:.2%}"
     )
     return lines
@@ -445,6 +446,19 @@ def torch_info(torch, device) -> dict:
         props = torch.cuda.get_device_properties(device)
         info["device_memory_gb"] = props.total_memory / 1e9
     return info
+
+
+def warn_if_busy() -> None:
+    """Say on stderr when other processes keep the CPUs busy: timings will be noisy."""
+    if not hasattr(os, "getloadavg"):
+        return
+    load, cpus = os.getloadavg()[0], os.cpu_count() or 1
+    if load > 0.5 * cpus:
+        print(
+            f"warning: load average {load:.1f} on {cpus} CPUs; other processes will make "
+            "the timings noisy (on a GPU too: launching its kernels is CPU work).",
+            file=sys.stderr,
+        )
 
 
 # ----------------------------------------------------------------------------
@@ -540,7 +554,7 @@ def main(argv=None) -> int:
     except bt.DataError as exc:
         print(f"error: cannot load MNIST: {exc}", file=sys.stderr)
         return 2
-    bt.warn_if_busy()
+    warn_if_busy()
     n_classes = int(np.unique(y_train).size)
     X = torch.from_numpy(np.ascontiguousarray(X_train, dtype=np.float32)).to(device)
     y = torch.from_numpy(np.asarray(y_train, dtype=np.int64)).to(device)
