@@ -24,8 +24,8 @@ sigmoid output per class, Adam):
     data and batch size (0.001 if skmlp could not fit), one ``randperm`` per
     epoch and one indexing per minibatch; its weights start as scikit-learn's
     Glorot-uniform ones for sigmoid units (skmlp's data-dependent start of
-    the first layer is not copied: it costs nothing per epoch, but makes the
-    two accuracies differ a little); timed the same way, the building of its
+    the first layer is not copied: it costs nothing per epoch, but the two
+    accuracies may differ by it); timed the same way, the building of its
     parameters and optimizer included, after one warm-up epoch;
 
   the device is synchronized before every reading of the clock. Each timing
@@ -61,7 +61,9 @@ Full run on the GPU (MNIST from a file, or the ``SKMLP_MNIST`` variable)::
 
     python benchmarks/bench_gpu.py --mnist path/to/mnist.npz
 
-The same on the CPU, through torch (any torch device string works)::
+The same on the CPU, through torch (any torch device string works; on a
+machine that other processes keep busy, ``OMP_NUM_THREADS=1`` stops torch's
+threads from spinning against them, which can slow small steps tenfold)::
 
     python benchmarks/bench_gpu.py --device cpu --mnist path/to/mnist.npz
 
