@@ -1,6 +1,14 @@
 """Settings shared by the doctests in skmlp/ and the tests in tests/."""
 
-import pytest
+import os
+
+# scikit-learn's array_api_dispatch needs scipy's own Array API support, which
+# scipy reads from the environment when it is first imported: set it before
+# anything imports scipy, so that the Array API tests and estimator checks run
+# (scikit-learn's own test suite runs the same way).
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+import pytest  # noqa: E402
 from _pytest.doctest import DoctestItem
 
 

@@ -33,6 +33,12 @@ def namespace_and_device(X):
         return None, None
     if _is_numpy_namespace(xp):
         return None, None
+    if getattr(X, "layout", None) is not None and "sparse" in str(X.layout):
+        raise TypeError(
+            f"X is a sparse torch tensor (layout {X.layout}); skmlp trains on dense "
+            "tensors only. Pass X.to_dense(), or a scipy.sparse matrix (trained on "
+            "the CPU)."
+        )
     return xp, device
 
 

@@ -391,6 +391,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.array_api_support = True  # with sklearn.set_config(array_api_dispatch=True)
         tags.classifier_tags.multi_label = self.output_activation == "logistic"
         return tags
 
