@@ -11,6 +11,7 @@ scalars that keep float32 parameters float32.
 from __future__ import annotations
 
 import math
+from numbers import Integral
 
 import numpy as np
 
@@ -171,7 +172,11 @@ class AdamOptimizer(_Optimizer):
     def update(self, params: list, grads: list, decay: float = 0.0, n_decayed: int = 0) -> None:
         self.t += 1
         b1, b2, eps = self.beta_1, self.beta_2, self.epsilon
-        lr_t = self.learning_rate * math.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
+        if isinstance(self.t, Integral):
+            correction = math.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
+        else:  # the counter is on the device (a replayed step, _graph_step): so is this
+            correction = namespace_of(self.t).sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
+        lr_t = self.learning_rate * correction
         kernels = _kernels.active()
         for p, g, m, v, s in zip(params, grads, self.ms, self.vs, self._scratch_for(params)):
             kernels.adam_update(p, g, m, v, b1, b2, lr_t, eps, s, decay, n_decayed)

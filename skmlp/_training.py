@@ -36,6 +36,7 @@ from ._backprop import (
     split_flat,
 )
 from ._callbacks import StopRequested, epoch_tasks
+from ._graph_step import replayed_step
 from ._optimizers import make_optimizer, refresh_hyperparameters
 from ._progress import progress
 
@@ -101,10 +102,22 @@ class _Batches:
             self.X_buf = np.empty((batch_size, X.shape[1]), X.dtype)
         self.Y_buf = np.empty((batch_size, Y.shape[1]), Y.dtype)
 
-    def epoch(self, order):
-        """Yield the batches of one epoch; ``order`` is a permutation or None."""
+    def device_index(self, order):
+        """The epoch's rows in order, as an index array on the device (None: all, in order)."""
+        if order is None and self.rows is None:
+            return None
+        index = self.rows if order is None else order if self.rows is None else self.rows[order]
+        return self.xp.asarray(index, device=self.device)  # sent at once, once per epoch
+
+    def epoch(self, order, index=None, first: int = 0):
+        """Yield the batches of one epoch; ``order`` is a permutation or None.
+
+        On a device, ``index`` is :meth:`device_index`'s for this ``order``, and
+        the batches start at the epoch's row ``first`` (the rows before it were
+        trained on by a replayed step).
+        """
         if self.xp is not None:
-            yield from self._epoch_on_device(order)
+            yield from self._epoch_on_device(index, first)
             return
         n, bs, rows = self.n, self.batch_size, self.rows
         sw = self.sample_weight
@@ -128,14 +141,9 @@ class _Batches:
             Yb = self.Y.take(idx, axis=0, out=self.Y_buf[:k], mode="clip")
             yield Xb, Yb, None if sw is None else sw[idx]
 
-    def _epoch_on_device(self, order):
+    def _epoch_on_device(self, index, first: int):
         xp, n, bs, sw = self.xp, self.n, self.batch_size, self.sample_weight
-        if order is None and self.rows is None:
-            index = None
-        else:  # the epoch's rows, in order, sent to the device at once
-            index = self.rows if order is None else order if self.rows is None else self.rows[order]
-            index = xp.asarray(index, device=self.device)
-        for start in range(0, n, bs):
+        for start in range(first, n, bs):
             stop = min(start + bs, n)
             if index is None:
                 Xb, Yb = self.X[start:stop, ...], self.Y[start:stop, ...]
@@ -205,6 +213,10 @@ def _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows) -> 
     on_device = batches.xp is not None
     rng = est._random_state
     n_weights = sum(math.prod(W.shape) for W in est.coefs_)  # the flat vector: weights first
+    # On torch's GPUs, the full minibatches replay one captured step (_graph_step).
+    replay = on_device and replayed_step(
+        est, X, Y, sample_weight, n_samples, batch_size, ws_full, optimizer, params, n_weights
+    )
     out_act, act = est.out_activation_, est.activation
     alpha = float(est.alpha)  # a numpy float64 (e.g. from np.logspace) would upcast float32
 
@@ -219,9 +231,11 @@ def _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows) -> 
         for _ in range(epochs):
             tasks.begin()
             order = rng.permutation(n_samples) if est.shuffle else None
-            accumulated = 0.0
-            n_steps = 0
-            for Xb, Yb, swb in batches.epoch(order):
+            index = batches.device_index(order) if on_device else None
+            accumulated, n_steps = replay.run(index) if replay else (0.0, 0)
+            if n_steps:
+                last_batch = replay.last_batch
+            for Xb, Yb, swb in batches.epoch(order, index, first=n_steps * batch_size):
                 S_b = Xb.shape[0] if swb is None else weight_sum(swb)
                 if S_b == 0:
                     continue  # every weight in this batch is zero: nothing to learn

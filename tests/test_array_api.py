@@ -255,3 +255,98 @@ def test_torch_without_dispatch_trains_on_numpy(digits):
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf = MLPClassifier(max_iter=3, random_state=0).fit(torch.asarray(X), torch.asarray(y))
     assert isinstance(clf.coefs_[0], np.ndarray)
+
+
+# ------------------------------------------- the replayed step (_graph_step)
+# On torch CUDA tensors the full minibatches run one captured step from static
+# buffers. Its numbers are checked here on the CPU: the same static-buffer step,
+# run without capture, must train exactly like the eager loop.
+@pytest.fixture
+def static_step(monkeypatch):
+    from skmlp import _graph_step
+
+    monkeypatch.setattr(_graph_step, "STATIC_ON_EVERY_DEVICE", True)
+    calls = []
+    run = _graph_step.ReplayedStep.run
+
+    def counted(self, index):
+        calls.append(index is None)
+        return run(self, index)
+
+    monkeypatch.setattr(_graph_step.ReplayedStep, "run", counted)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"solver": "sgd", "learning_rate": "invscaling"}, {"early_stopping": True},
+     {"shuffle": False, "alpha": 0.1}],
+    ids=_config_id,
+)  # fmt: skip
+def test_static_step_trains_like_the_eager_loop(digits, static_step, params):
+    X, y = digits
+    ref = MLPClassifier(max_iter=8, random_state=0, **params).fit(X, y)
+    with dispatch():
+        clf = MLPClassifier(max_iter=8, random_state=0, **params).fit(_strict(X), _strict(y))
+    assert len(static_step) == clf.n_iter_  # one run of the full batches per epoch
+    _same_model(ref, clf, rtol=1e-9, atol=1e-12)
+    if params.get("solver", "adam") == "adam":  # the step counter came back to the host
+        assert clf._optimizer.t == ref._optimizer.t and isinstance(clf._optimizer.t, int)
+    assert isinstance(clf._optimizer.learning_rate, float)
+
+
+def test_static_step_is_not_used_for_weighted_fits(digits, static_step):
+    X, y = digits
+    with dispatch():
+        MLPClassifier(max_iter=2, random_state=0).fit(
+            _strict(X), _strict(y), sample_weight=_strict(np.ones(len(y)))
+        )
+    assert static_step == []
+
+
+def test_static_step_is_not_used_off_cuda_by_default(digits):
+    from skmlp import _graph_step
+
+    X, y = digits
+    with dispatch():
+        clf = MLPClassifier(max_iter=2, random_state=0)
+        replay = _graph_step.replayed_step(
+            clf, _strict(X), _strict(np.ones((len(y), 2))), None, len(y), 200, None, None, [], 0
+        )
+    assert replay is None
+
+
+def test_failed_capture_warns_and_trains_on(digits, static_step, monkeypatch):
+    """Where CUDA graph capture fails, the fit goes on eagerly with a warning."""
+    torch = _torch()
+    from skmlp import _graph_step
+
+    class FakeCuda:  # the calls ReplayedStep makes, on the CPU; capture itself fails
+        Stream = staticmethod(lambda: type("S", (), {"wait_stream": lambda self, s: None})())
+        current_stream = Stream
+        CUDAGraph = object
+
+        @staticmethod
+        def stream(s):
+            import contextlib
+
+            return contextlib.nullcontext()
+
+        @staticmethod
+        def graph(g):
+            raise RuntimeError("operation not permitted when stream is capturing")
+
+    fake = type("FakeTorch", (), {"cuda": FakeCuda, "index_select": torch.index_select})
+    init = _graph_step.ReplayedStep.__init__
+
+    def with_fake_torch(self, *args):
+        init(self, *args)
+        self.torch = fake
+
+    monkeypatch.setattr(_graph_step.ReplayedStep, "__init__", with_fake_torch)
+    X, y = digits
+    X32 = X.astype(np.float32)
+    ref = MLPClassifier(max_iter=3, random_state=0).fit(X32, y)
+    with dispatch(), pytest.warns(RuntimeWarning, match="CUDA graph capture .* failed"):
+        clf = MLPClassifier(max_iter=3, random_state=0).fit(torch.asarray(X32), torch.asarray(y))
+    _same_model(ref, clf, rtol=2e-3, atol=1e-4)
