@@ -274,6 +274,20 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     training with a warning and keeps what was learned, as in scikit-learn;
     any other error leaves a previously fitted model exactly as it was.
 
+    With ``sklearn.set_config(array_api_dispatch=True)`` (and the environment
+    variable ``SCIPY_ARRAY_API=1`` set before scipy is imported), X may be an
+    array of any Array API library scikit-learn supports (torch on the CPU or
+    a GPU, CuPy, array-api-strict): training runs on X's device,
+    ``coefs_``, ``intercepts_`` and the optimizer's state are arrays of that
+    library there, and predictions come back there (``classes_`` stays a
+    numpy array). The model starts from the same random draws as on numpy,
+    so it is the numpy fit's model to rounding. On torch CUDA tensors the
+    full minibatches of an unweighted fit replay one captured CUDA graph.
+    "lbfgs" runs scipy's L-BFGS-B on the host, sending the parameters to the
+    device and the gradient back at each evaluation; early stopping's split
+    is made on the host. A fitted model predicts on arrays of the namespace
+    and device it was fitted on.
+
     References
     ----------
     Glorot, X. and Bengio, Y. (2010). Understanding the difficulty of training
