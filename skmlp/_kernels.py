@@ -109,7 +109,11 @@ def for_fit(n_samples: int, units: list, epochs: int) -> ModuleType:
 def for_namespace(X):
     """The kernels of X's namespace and device, or None for numpy and sparse X."""
     xp, device = namespace_and_device(X)
-    return None if xp is None else _kernels_xp.ArrayAPIKernels(xp, device)
+    if xp is None:
+        return None
+    if xp.__name__.endswith("torch"):  # array-api-compat's wrapper of torch
+        return _kernels_xp.TorchKernels(xp, device)
+    return _kernels_xp.ArrayAPIKernels(xp, device)
 
 
 @contextmanager

@@ -133,3 +133,81 @@ class ArrayAPIKernels:
         v *= beta_2
         v += g * g * (1.0 - beta_2)  # v = b2 v + (1 - b2) g^2
         p -= m / (self.xp.sqrt(v) + epsilon) * lr_t
+
+
+class TorchKernels(ArrayAPIKernels):
+    """:class:`ArrayAPIKernels` for torch: the same numbers in fewer kernel launches.
+
+    torch's ``out=`` arguments, in-place methods and fused functions (``addcmul_``,
+    ``addcdiv_``, the cross-entropies from logits) do each step in one or two
+    kernels instead of the standard's three to five. On a GPU at small batches
+    each launch costs more than its arithmetic, so this is most of an epoch's
+    time. Every method computes what its parent's does, to rounding.
+    """
+
+    def __init__(self, xp, device):
+        super().__init__(xp, device)
+        import torch
+        import torch.nn.functional as F
+
+        self.torch, self.F = torch, F
+
+    def matmul(self, left, right, out):
+        return self.torch.matmul(left, right, out=out)
+
+    def sum_rows(self, delta, out):
+        return self.torch.sum(delta, dim=0, out=out)
+
+    def _activate(self, Z, activation: str) -> None:
+        if activation == "logistic":
+            Z.sigmoid_()
+        elif activation == "tanh":
+            Z.tanh_()
+        elif activation == "relu":
+            Z.relu_()
+        elif activation == "softmax":
+            Z.copy_(self.torch.softmax(Z, dim=1))
+
+    def output_activation(self, Z_out, b, A_out, out_activation: str) -> None:
+        Z_out.add_(b)
+        if out_activation == "logistic":
+            self.torch.sigmoid(Z_out, out=A_out)
+        else:
+            A_out.copy_(self.torch.softmax(Z_out, dim=1))
+
+    def activation_derivative(self, A, dA, activation: str) -> None:
+        if activation == "logistic":  # dA a, then minus (dA a) a: dA a (1 - a)
+            dA.mul_(A).addcmul_(dA, A, value=-1.0)
+        elif activation == "tanh":  # dA - dA a a = dA (1 - a^2)
+            dA.addcmul_(dA * A, A, value=-1.0)
+        elif activation == "relu":
+            dA.mul_(A > 0)
+
+    def data_loss(self, Z_out, Y, out_activation: str, sample_weight):
+        """sum_i s_i CE_i from the logits, with torch's fused, stable cross-entropies."""
+        F = self.F
+        if out_activation == "logistic":  # sum_j log(1 + e^z_ij) - y_ij z_ij
+            if sample_weight is None:
+                return F.binary_cross_entropy_with_logits(Z_out, Y, reduction="sum")
+            ce = F.binary_cross_entropy_with_logits(Z_out, Y, reduction="none").sum(dim=1)
+        else:  # sum_j y_ij (logsumexp(z_i) - z_ij), the targets taken as probabilities
+            if sample_weight is None:
+                return F.cross_entropy(Z_out, Y, reduction="sum")
+            ce = F.cross_entropy(Z_out, Y, reduction="none")
+        return ce @ sample_weight
+
+    def add_decay(self, p, g, decay, n_decayed: int) -> None:
+        if decay and n_decayed:
+            g[:n_decayed].add_(p[:n_decayed], alpha=decay)
+
+    def adam_update(
+        self, p, g, m, v, beta_1, beta_2, lr_t, epsilon, scratch, decay=0.0, n_decayed=0
+    ) -> None:
+        self.add_decay(p, g, decay, n_decayed)
+        m.mul_(beta_1).add_(g, alpha=1.0 - beta_1)  # m = b1 m + (1 - b1) g
+        v.mul_(beta_2).addcmul_(g, g, value=1.0 - beta_2)  # v = b2 v + (1 - b2) g^2
+        denominator = v.sqrt().add_(epsilon)
+        if isinstance(lr_t, float):
+            p.addcdiv_(m, denominator, value=-lr_t)  # p = p - lr_t m / (sqrt(v) + eps)
+        else:  # a device scalar (a replayed step): the same, with lr_t read there
+            p.addcdiv_(m * -lr_t, denominator)

@@ -241,6 +241,38 @@ def test_torch_cpu_fit_equals_numpy_fit(digits, solver):
     assert score == pytest.approx(ref.score(X32, y), abs=0.01)
 
 
+TORCH_CONFIGS = [
+    {"activation": "tanh", "output_activation": "softmax", "alpha": 0.01},
+    {"activation": "relu", "solver": "sgd", "early_stopping": True},
+    {"hidden_layer_sizes": (20, 10), "class_weight": "balanced"},
+]
+
+
+@pytest.mark.parametrize("params", TORCH_CONFIGS, ids=_config_id)
+def test_torch_kernels_compute_the_numpy_numbers(digits, params):
+    """In float64 the torch-specific kernels agree with numpy's to rounding."""
+    torch = _torch()
+    X, y = digits
+    ref = MLPClassifier(max_iter=8, random_state=0, **params).fit(X, y)
+    with dispatch():
+        clf = MLPClassifier(max_iter=8, random_state=0, **params).fit(
+            torch.asarray(X), torch.asarray(y)
+        )
+        proba = clf.predict_proba(torch.asarray(X))
+    _same_model(ref, clf, rtol=1e-9, atol=1e-12)
+    assert_allclose(proba.numpy(), ref.predict_proba(X), rtol=1e-9, atol=1e-12)
+
+
+def test_torch_static_step_trains_like_the_eager_loop(digits, static_step):
+    torch = _torch()
+    X, y = digits
+    ref = MLPClassifier(max_iter=8, random_state=0).fit(X, y)
+    with dispatch():
+        clf = MLPClassifier(max_iter=8, random_state=0).fit(torch.asarray(X), torch.asarray(y))
+    assert len(static_step) == 8
+    _same_model(ref, clf, rtol=1e-9, atol=1e-12)
+
+
 def test_torch_sparse_tensor_is_a_clear_error():
     torch = _torch()
     X = torch.eye(6)
