@@ -632,9 +632,9 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 "class of the whole data, e.g. classes=np.unique(y_all)."
             )
         xp, device = namespace_and_device(X)
+        if not first_pass:  # a continued fit continues where the model lies
+            _array_api.check_same_place(self, X, "partial_fit" if incremental else "fit")
         if xp is not None:  # labels and weights are prepared on the host, then sent to X
-            if not first_pass:
-                _array_api.check_same_place(self, X, "partial_fit" if incremental else "fit")
             y, sample_weight = to_numpy(y), to_numpy(sample_weight)
         X, y = validate_data(
             self,
@@ -645,20 +645,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             dtype=_array_api.float_dtypes(xp),
             reset=first_pass,
         )
-        if xp is not None:
-            if not first_pass:
-                X = xp.astype(X, self.coefs_[0].dtype)  # the model's dtype
-        else:
-            if not first_pass and not isinstance(self.coefs_[0], np.ndarray):
-                _array_api.check_same_place(self, X, "partial_fit" if incremental else "fit")
-            if sparse.issparse(X):
-                X = X.tocsr()  # row batches
-            elif self.solver != "lbfgs" and not X.flags.c_contiguous:
-                # One C-ordered copy per fit, before anything reads X: the shuffled
-                # minibatches gather rows, and so does the first layer's start.
-                X = np.ascontiguousarray(X)
-            if not first_pass:
-                X = X.astype(self.coefs_[0].dtype, copy=False)  # the model's dtype
+        X = self._training_input(X, xp, first_pass)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -703,6 +690,18 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 X, Y, y, sample_weight, incremental, incremental and not first_pass
             )
         end_fit(self, X, y, sample_weight)
+
+    def _training_input(self, X, xp, first_pass: bool):
+        """X as training reads it: in a continued fit's dtype; on numpy, CSR or C-ordered."""
+        if xp is not None:
+            return X if first_pass else xp.astype(X, self.coefs_[0].dtype)
+        if sparse.issparse(X):
+            X = X.tocsr()  # row batches
+        elif self.solver != "lbfgs" and not X.flags.c_contiguous:
+            # One C-ordered copy per fit, before anything reads X: the shuffled
+            # minibatches gather rows, and so does the first layer's start.
+            X = np.ascontiguousarray(X)
+        return X if first_pass else X.astype(self.coefs_[0].dtype, copy=False)
 
     def _resolve_learning_rate(self, n_rows: int, keep: bool) -> None:
         """Set ``learning_rate_init_``: the parameter, or what "auto" gives for ``n_rows``.
