@@ -450,19 +450,6 @@ def torch_info(torch, device) -> dict:
     return info
 
 
-def warn_if_busy() -> None:
-    """Say on stderr when other processes keep the CPUs busy: timings will be noisy."""
-    if not hasattr(os, "getloadavg"):
-        return
-    load, cpus = os.getloadavg()[0], os.cpu_count() or 1
-    if load > 0.5 * cpus:
-        print(
-            f"warning: load average {load:.1f} on {cpus} CPUs; other processes will make "
-            "the timings noisy (on a GPU too: launching its kernels is CPU work).",
-            file=sys.stderr,
-        )
-
-
 # ----------------------------------------------------------------------------
 # Command line
 # ----------------------------------------------------------------------------
@@ -556,7 +543,7 @@ def main(argv=None) -> int:
     except bt.DataError as exc:
         print(f"error: cannot load MNIST: {exc}", file=sys.stderr)
         return 2
-    warn_if_busy()
+    bt.warn_if_busy("on a GPU too: launching its kernels is CPU work")
     n_classes = int(np.unique(y_train).size)
     X = torch.from_numpy(np.ascontiguousarray(X_train, dtype=np.float32)).to(device)
     y = torch.from_numpy(np.asarray(y_train, dtype=np.int64)).to(device)

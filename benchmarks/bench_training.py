@@ -392,7 +392,7 @@ def blas_threads(n: int | None):
     return threadpool_limits(limits=n, user_api="blas")
 
 
-def warn_if_busy() -> None:
+def warn_if_busy(hint: str = "--blas-threads 1 keeps them steadier") -> None:
     """Say on stderr when other processes keep the CPUs busy: timings will be noisy."""
     if not hasattr(os, "getloadavg"):
         return
@@ -400,7 +400,7 @@ def warn_if_busy() -> None:
     if load > 0.5 * cpus:
         print(
             f"warning: load average {load:.1f} on {cpus} CPUs; other processes will "
-            "make the timings noisy (--blas-threads 1 keeps them steadier).",
+            f"make the timings noisy ({hint}).",
             file=sys.stderr,
         )
 
