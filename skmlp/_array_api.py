@@ -46,11 +46,16 @@ def namespace_of(a):
     """The namespace to call functions on for array ``a``: numpy for ndarrays."""
     if isinstance(a, np.ndarray):
         return np
-    try:  # the copy scikit-learn's own get_namespace uses
-        from sklearn.externals.array_api_compat import array_namespace
+    return _compat().array_namespace(a)
+
+
+def _compat():
+    """array-api-compat: the copy scikit-learn's own get_namespace uses."""
+    try:
+        from sklearn.externals import array_api_compat
     except ImportError:  # scikit-learn < 1.8 uses the array-api-compat package
-        from array_api_compat import array_namespace
-    return array_namespace(a)
+        import array_api_compat
+    return array_api_compat
 
 
 def float_dtypes(xp) -> tuple:
@@ -129,7 +134,7 @@ def check_same_place(est, X, method: str) -> None:
         xp_fit, device_fit = namespace_of(fitted), _device(fitted)
         if not get_config()["array_api_dispatch"]:
             raise ValueError(
-                f"This model was fitted on {xp_fit.__name__} arrays (device {device_fit}) "
+                f"This model was fitted on {_name(xp_fit)} arrays (device {device_fit}) "
                 f"with array_api_dispatch=True; call {type(est).__name__}.{method}() "
                 "within sklearn.config_context(array_api_dispatch=True), with X of the "
                 "same namespace and device."
@@ -141,18 +146,21 @@ def check_same_place(est, X, method: str) -> None:
         if xp_fit is xp_X and device_fit == device_X:
             return
         xp_fit = np if xp_fit is None else xp_fit
-        got = f"{xp_X.__name__} (device {device_X})"
+        got = f"{_name(xp_X)} (device {device_X})"
     raise ValueError(
         f"Inputs passed to {type(est).__name__}.{method}() must use the same namespace "
         f"and the same device as those passed to fit(): the model was fitted on "
-        f"{xp_fit.__name__} arrays (device {device_fit}), X is {got}. Move X there "
+        f"{_name(xp_fit)} arrays (device {device_fit}), X is {got}. Move X there "
         "(e.g. torch's X.to(device)), or refit the model on X's namespace and device."
     )
+
+
+def _name(xp) -> str:
+    """The library's own name: "torch" for array-api-compat's wrapper of it."""
+    return xp.__name__.rpartition("array_api_compat.")[2]
 
 
 def _device(a):
     if isinstance(a, np.ndarray):
         return "cpu"
-    from sklearn.utils._array_api import device
-
-    return device(a)
+    return _compat().device(a)  # whatever scikit-learn's dispatch setting

@@ -42,7 +42,7 @@ def weight_sum(a: Array) -> float:
 
 
 def weight_rows(delta: Array, w: Array) -> None:
-    """delta[i, :] *= w[i], ``w`` cast to delta's dtype."""
+    """``delta[i, :] *= w[i]``, ``w`` cast to delta's dtype."""
     delta *= w[:, None].astype(delta.dtype, copy=False)
 
 

@@ -47,7 +47,7 @@ class ArrayAPIKernels:
         return float(self.xp.sum(a))
 
     def weight_rows(self, delta, w) -> None:
-        """delta[i, :] *= w[i]."""
+        """``delta[i, :] *= w[i]``."""
         delta *= self.xp.reshape(w, (-1, 1))
 
     def squared_norm(self, W) -> float:
