@@ -1,6 +1,7 @@
-"""Package-wide settings: which kernels run the elementwise steps of training.
+"""Package-wide settings: which kernels run the elementwise steps of training, and
+whether training on torch's GPUs replays CUDA graphs.
 
-The only setting is ``kernels``:
+``kernels`` (numpy input):
 
 * ``"auto"`` (the default): the compiled kernels when numba is installed
   (the ``fast`` extra: ``pip install -e ".[fast]"`` in a checkout) and the
@@ -13,8 +14,13 @@ Both do the same operations in the same order; the compiled ones fuse several
 numpy passes into one. The tests check that the two agree to the last bit
 everywhere but in the output layer, whose ``exp`` and ``log`` come from
 different math libraries and agree to rounding.
-The default comes from the environment variable ``SKMLP_KERNELS``, which
-joblib's worker processes inherit. As in scikit-learn, the settings are
+``cuda_graphs`` (torch CUDA tensors, with scikit-learn's Array API dispatch):
+True (the default) replays the full minibatches of an unweighted fit as one
+captured CUDA graph (:mod:`skmlp._graph_step`); False runs every step eagerly.
+
+The defaults come from the environment variables ``SKMLP_KERNELS`` and
+``SKMLP_CUDA_GRAPHS`` ("0" turns graphs off), which joblib's worker processes
+inherit. As in scikit-learn, the settings are
 per thread: ``set_config`` and ``config_context`` change the calling thread's
 settings, and a new thread starts from the defaults.
 """
@@ -27,8 +33,12 @@ from contextlib import contextmanager
 
 KERNEL_CHOICES = ("auto", "numba", "numpy")
 ENV_VAR = "SKMLP_KERNELS"
+GRAPHS_ENV_VAR = "SKMLP_CUDA_GRAPHS"
 
-_defaults = {"kernels": os.environ.get(ENV_VAR, "auto")}
+_defaults = {
+    "kernels": os.environ.get(ENV_VAR, "auto"),
+    "cuda_graphs": os.environ.get(GRAPHS_ENV_VAR, "1").strip().lower() not in ("0", "false", "no"),
+}
 _local = threading.local()
 
 
@@ -54,7 +64,7 @@ def get_config() -> dict:
     Returns
     -------
     config : dict
-        ``{"kernels": ...}``; see :func:`set_config`.
+        ``{"kernels": ..., "cuda_graphs": ...}``; see :func:`set_config`.
 
     See Also
     --------
@@ -70,7 +80,7 @@ def get_config() -> dict:
     return dict(_settings())
 
 
-def set_config(kernels=None) -> None:
+def set_config(kernels=None, cuda_graphs=None) -> None:
     """Change skmlp's settings for the calling thread.
 
     Parameters
@@ -93,6 +103,15 @@ def set_config(kernels=None) -> None:
         leaves the setting unchanged. The environment variable
         ``SKMLP_KERNELS`` sets the default, also in joblib's worker processes.
 
+    cuda_graphs : bool, default=None
+        On torch CUDA tensors (with scikit-learn's Array API dispatch), whether
+        the full minibatches of an unweighted fit replay one captured CUDA
+        graph (True, the default), which removes the per-kernel launch
+        overhead that dominates small batches on a GPU, or run every step
+        eagerly (False). Both compute the same steps. Other arrays ignore
+        it. ``None`` leaves the setting unchanged; the environment variable
+        ``SKMLP_CUDA_GRAPHS=0`` makes False the default.
+
     See Also
     --------
     get_config : The current settings.
@@ -110,15 +129,22 @@ def set_config(kernels=None) -> None:
     """
     if kernels is not None:
         _settings()["kernels"] = _check_kernels(kernels, "kernels")
+    if cuda_graphs is not None:
+        if not isinstance(cuda_graphs, bool):
+            raise ValueError(f"cuda_graphs must be True or False; got {cuda_graphs!r}.")
+        _settings()["cuda_graphs"] = cuda_graphs
 
 
 @contextmanager
-def config_context(*, kernels=None):
+def config_context(*, kernels=None, cuda_graphs=None):
     """Change skmlp's settings inside a ``with`` block, and restore them after.
 
     Parameters
     ----------
     kernels : {"auto", "numba", "numpy"}, default=None
+        See :func:`set_config`. ``None`` keeps the current value.
+
+    cuda_graphs : bool, default=None
         See :func:`set_config`. ``None`` keeps the current value.
 
     Yields
@@ -137,7 +163,7 @@ def config_context(*, kernels=None):
     'numpy'
     """
     previous = get_config()
-    set_config(kernels=kernels)
+    set_config(kernels=kernels, cuda_graphs=cuda_graphs)
     try:
         yield
     finally:

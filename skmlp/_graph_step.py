@@ -20,14 +20,16 @@ through :class:`ReplayedStep`:
   and replayed for every later full batch.
 
 The last, short batch, weighted fits (each batch's weight total changes the
-step) and devices without CUDA graphs run the ordinary eager loop. Where
-capture fails, training goes on eagerly, with a warning.
+step) and devices without CUDA graphs run the ordinary eager loop, and so does
+everything under ``skmlp.set_config(cuda_graphs=False)``. Where capture
+fails, training goes on eagerly, with a warning.
 """
 
 from __future__ import annotations
 
 import warnings
 
+from . import _config
 from ._backprop import backward, data_loss, forward
 
 #: Eager steps before the capture: CUDA's libraries set up their workspaces on
@@ -45,6 +47,8 @@ def replayed_step(
 
     ``n_samples`` counts the training rows (early stopping holds some of X out).
     """
+    if not _config._settings()["cuda_graphs"]:
+        return None
     if sample_weight is not None or n_samples < batch_size:
         return None
     torch = _torch_of(X)

@@ -336,6 +336,20 @@ def test_static_step_is_not_used_for_weighted_fits(digits, static_step):
     assert static_step == []
 
 
+def test_cuda_graphs_setting_turns_the_replayed_step_off(digits, static_step):
+    import skmlp
+
+    X, y = digits
+    with dispatch(), skmlp.config_context(cuda_graphs=False):
+        MLPClassifier(max_iter=2, random_state=0).fit(_strict(X), _strict(y))
+    assert static_step == []
+    with dispatch():  # and back on outside the block
+        MLPClassifier(max_iter=2, random_state=0).fit(_strict(X), _strict(y))
+    assert len(static_step) == 2
+    with pytest.raises(ValueError, match="cuda_graphs must be True or False"):
+        skmlp.set_config(cuda_graphs="no")
+
+
 def test_static_step_is_not_used_off_cuda_by_default(digits):
     from skmlp import _graph_step
 
