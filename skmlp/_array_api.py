@@ -11,6 +11,8 @@ module gives skmlp's code the few operations it needs on top.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 from scipy import sparse
 from sklearn import get_config
@@ -59,8 +61,39 @@ def _compat():
 
 
 def float_dtypes(xp) -> tuple:
-    """The float dtypes validation accepts, widest first (X keeps its own)."""
-    return (np.float64, np.float32) if xp is None else (xp.float64, xp.float32)
+    """The float dtypes validation accepts; X keeps its own, others take the first.
+
+    numpy input of another dtype (float16, integers) becomes float64, as in
+    scikit-learn; on a device it becomes float32, which GPUs compute far
+    faster (a float16 or bfloat16 tensor is trained in float32).
+    """
+    return (np.float64, np.float32) if xp is None else (xp.float32, xp.float64)
+
+
+def torch_of(X):
+    """The torch module when X is a torch tensor, else None (without importing torch)."""
+    if type(X).__module__.split(".")[0] != "torch":
+        return None
+    import torch
+
+    return torch
+
+
+def detached(X):
+    """X itself, or for a torch tensor that requires gradients, the same data without
+    them (the validation would otherwise copy it with a warning from torch)."""
+    return X.detach() if getattr(X, "requires_grad", False) and torch_of(X) else X
+
+
+def no_autograd(X):
+    """torch's ``no_grad()`` for a torch X, else a context that does nothing.
+
+    Training computes its own gradients (the derivation's); torch's autograd
+    would only record every operation, and refuses the ``out=`` products
+    when X requires gradients.
+    """
+    torch = torch_of(X)
+    return contextlib.nullcontext() if torch is None else torch.no_grad()
 
 
 def numpy_dtype(xp, dtype):

@@ -599,7 +599,8 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         snapshot = self._fitted_state() if fitted else {}
         names_before = set(vars(self))
         try:
-            self._fit_unsafe(X, y, sample_weight, classes, incremental, fitted)
+            with _array_api.no_autograd(X):
+                self._fit_unsafe(X, y, sample_weight, classes, incremental, fitted)
         except BaseException:
             self._restore(snapshot, names_before)
             raise
@@ -631,6 +632,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 "classes must be passed on the first call to partial_fit: every "
                 "class of the whole data, e.g. classes=np.unique(y_all)."
             )
+        X = _array_api.detached(X)
         xp, device = namespace_and_device(X)
         if not first_pass:  # a continued fit continues where the model lies
             _array_api.check_same_place(self, X, "partial_fit" if incremental else "fit")
@@ -898,6 +900,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def _validated_logits(self, X, method: str):
         check_is_fitted(self)
         _array_api.check_same_place(self, X, method)  # the namespace and device of fit
+        X = _array_api.detached(X)
         xp, _ = namespace_and_device(X)
         X = validate_data(
             self,
@@ -907,7 +910,8 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             reset=False,
             ensure_all_finite=sparse.issparse(X),  # dense X: checked through Z[1]
         )
-        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        quiet = np.errstate(over="ignore", under="ignore", invalid="ignore")
+        with quiet, _array_api.no_autograd(X):
             if xp is not None:
                 X_model = xp.astype(X, self.coefs_[0].dtype)  # a float32 model's dtype
             else:
@@ -988,8 +992,8 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         the classes are numbers; string classes come back as a numpy array.
         """
         xp = _namespace(Z)
-        positive = Z > 0  # sigmoid(z) > 0.5
         if self._multilabel:
+            positive = Z > 0  # sigmoid(z) > 0.5
             labels = positive.astype(int) if xp is np else xp.astype(positive, xp.int64)
             if self._label_binarizer.sparse_input_:  # sparse predictions, as scikit-learn
                 return sparse.csr_matrix(to_numpy(labels))
@@ -997,9 +1001,9 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         if self.n_outputs_ > 1:
             index = xp.argmax(Z, axis=1)  # the largest output wins
         elif xp is np:
-            index = positive[:, 0].astype(int)
+            index = (Z[:, 0] > 0).astype(int)
         else:
-            index = xp.astype(positive[:, 0], xp.int64)
+            index = xp.astype(Z[:, 0] > 0, xp.int64)
         if xp is np:
             return self.classes_[index]
         if self.classes_.dtype.kind not in "biuf":  # labels a device cannot hold

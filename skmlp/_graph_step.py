@@ -27,52 +27,47 @@ fails, training goes on eagerly, with a warning.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 from . import _config
+from ._array_api import namespace_and_device, torch_of
 from ._backprop import backward, data_loss, forward
 
 #: Eager steps before the capture: CUDA's libraries set up their workspaces on
 #: first use, which must not happen during a capture.
 WARMUP_STEPS = 3
+#: Replayed steps a fit must have for a capture to pay: capturing costs a few
+#: steps' time, and a ``partial_fit`` call on a small chunk runs eagerly.
+MIN_REPLAYED_STEPS = 30
 #: Tests set this to run the static-buffer step (without capture) on any
 #: device, so that its numbers can be checked against the eager loop on a CPU.
 STATIC_ON_EVERY_DEVICE = False
 
 
 def replayed_step(
-    est, X, Y, sample_weight, n_samples: int, batch_size: int, ws, optimizer, params, n_weights
-):
+    est, X, Y, sample_weight, n_samples: int, batch_size: int, epochs: int, ws, optimizer,
+    params, n_weights,
+):  # fmt: skip
     """A :class:`ReplayedStep` for this fit, or None where the eager loop serves.
 
     ``n_samples`` counts the training rows (early stopping holds some of X out).
     """
     if not _config._settings()["cuda_graphs"]:
         return None
-    if sample_weight is not None or n_samples < batch_size:
+    if sample_weight is not None or epochs * (n_samples // batch_size) < MIN_REPLAYED_STEPS:
         return None
-    torch = _torch_of(X)
+    torch = torch_of(X)
     capture = torch is not None and X.device.type == "cuda"
     if not (capture or STATIC_ON_EVERY_DEVICE):
         return None
     return ReplayedStep(est, X, Y, batch_size, ws, optimizer, params, n_weights, capture)
 
 
-def _torch_of(X):
-    """The torch module when X is a torch tensor, else None (without importing torch)."""
-    if type(X).__module__.split(".")[0] != "torch":
-        return None
-    import torch
-
-    return torch
-
-
 class ReplayedStep:
     """The full minibatches of each epoch, from static buffers (see the module)."""
 
     def __init__(self, est, X, Y, batch_size, ws, optimizer, params, n_weights, capture):
-        from ._array_api import namespace_and_device
-
         self.xp, self.device = namespace_and_device(X)
         xp, device = self.xp, self.device
         self.est, self.X, self.Y, self.batch_size, self.ws = est, X, Y, batch_size, ws
@@ -81,10 +76,16 @@ class ReplayedStep:
         self.X_buf = xp.empty((batch_size, X.shape[1]), dtype=X.dtype, device=device)
         self.Y_buf = xp.empty((batch_size, Y.shape[1]), dtype=Y.dtype, device=device)
         self.loss_sum = xp.zeros((), dtype=X.dtype, device=device)
-        # The optimizer's scalars, on the device while the full batches run.
-        self.lr = xp.zeros((), dtype=X.dtype, device=device)
-        self.t = xp.zeros((), dtype=X.dtype, device=device)
-        self.torch = _torch_of(X) if capture else None
+        # The optimizer's scalars, on the device while the full batches run. torch
+        # keeps them in float64, as the host does (a 0-d float64 tensor does not
+        # widen float32 arrays); the standard forbids mixing dtypes.
+        torch = torch_of(X)
+        wide = xp.float64 if torch is not None else X.dtype
+        self.lr = xp.zeros((), dtype=wide, device=device)
+        self.t = xp.zeros((), dtype=wide, device=device)
+        self.torch = torch if capture else None
+        if capture:  # one stream of X's device for the warm-up and the capture
+            self.stream = torch.cuda.Stream(device=X.device)
         self.graph = None
         self.eager_steps = 0
         self.last_batch = (self.X_buf, self.Y_buf, None, ws)
@@ -109,30 +110,40 @@ class ReplayedStep:
         if torch is None:  # no capture: the same step, run eagerly
             self._step()
             return
-        if self.eager_steps < WARMUP_STEPS:
-            side = torch.cuda.Stream()
-            side.wait_stream(torch.cuda.current_stream())
-            with torch.cuda.stream(side):
-                self._step()
-            torch.cuda.current_stream().wait_stream(side)
+        if self.eager_steps < WARMUP_STEPS:  # on the capture's stream, as CUDA requires
+            self.stream.wait_stream(torch.cuda.current_stream())
+            try:
+                with torch.cuda.stream(self.stream):
+                    self._step()
+            finally:  # also after Ctrl-C: later work waits for this step
+                torch.cuda.current_stream().wait_stream(self.stream)
             self.eager_steps += 1
             return
         graph = torch.cuda.CUDAGraph()
         try:
-            with torch.cuda.graph(graph):
+            # thread_local: other threads' CUDA calls (a parallel fit) stay legal
+            with torch.cuda.graph(graph, stream=self.stream, capture_error_mode="thread_local"):
                 self._step()  # recorded, not run
         except Exception as exc:  # noqa: BLE001  any capture failure: train eagerly
-            warnings.warn(
-                f"CUDA graph capture of the training step failed ({exc}); training goes "
-                "on without it (each minibatch then launches its kernels one by one).",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-            self.torch = None
+            self._give_up(f"its capture failed ({exc})")
             self._step()
             return
-        self.graph = graph
+        before = self.xp.asarray(self.params[0], copy=True)
         graph.replay()
+        if not bool(self.xp.any(self.params[0] != before)):  # read once, after the first
+            self._give_up("its replay changed no parameter")  # a capture that recorded nothing
+            return
+        self.graph = graph
+
+    def _give_up(self, why: str) -> None:
+        warnings.warn(
+            f"The CUDA graph of the training step is not used: {why}. Training goes on "
+            "without it (each minibatch then launches its kernels one by one); "
+            "skmlp.set_config(cuda_graphs=False) skips the attempt.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+        self.torch = None
 
     # ---------------------------------------------------------- the epoch
     def run(self, index):
@@ -141,35 +152,43 @@ class ReplayedStep:
         ``index`` holds the epoch's rows in order, on the device (None: all the
         rows in their order). The loss sum is a 0-d device array.
         """
-        xp, bs, opt = self.xp, self.batch_size, self.optimizer
+        bs, opt = self.batch_size, self.optimizer
         n = self.X.shape[0] if index is None else index.shape[0]
         n_full = n // bs
-        self.loss_sum[...] = 0.0
         host_lr, host_t = opt.learning_rate, getattr(opt, "t", None)
-        self.lr[...] = float(host_lr)
-        opt.learning_rate = self.lr
-        if host_t is not None:
-            self.t[...] = float(host_t)
-            opt.t = self.t  # incremented by each replayed step, on the device
-        done = 0
+        on_device = (
+            contextlib.nullcontext()
+            if self.torch is None
+            else self.torch.cuda.device(self.X.device)
+        )  # the current device is X's: its streams run the warm-up, capture and replays
         try:
-            while done < n_full:
-                start, stop = done * bs, (done + 1) * bs
-                if index is None:
-                    self.X_buf[...] = self.X[start:stop, ...]
-                    self.Y_buf[...] = self.Y[start:stop, ...]
-                elif self.torch is not None:  # gathered straight into the buffers
-                    rows = index[start:stop]
-                    self.torch.index_select(self.X, 0, rows, out=self.X_buf)
-                    self.torch.index_select(self.Y, 0, rows, out=self.Y_buf)
-                else:
-                    rows = index[start:stop]
-                    self.X_buf[...] = xp.take(self.X, rows, axis=0)
-                    self.Y_buf[...] = xp.take(self.Y, rows, axis=0)
-                self._run()
-                done += 1
+            with on_device:
+                self.loss_sum[...] = 0.0
+                self.lr[...] = float(host_lr)
+                opt.learning_rate = self.lr
+                if host_t is not None:
+                    self.t[...] = float(host_t)
+                    opt.t = self.t  # incremented by each step, on the device
+                for done in range(n_full):
+                    self._load(index, done * bs, (done + 1) * bs)
+                    self._run()
         finally:  # the optimizer's scalars back on the host, also after Ctrl-C
             opt.learning_rate = host_lr
-            if host_t is not None:
-                opt.t = host_t + done
+            if host_t is not None:  # the device's count: it includes a step cut short
+                opt.t = round(float(self.t)) if opt.t is self.t else host_t
         return self.loss_sum, n_full
+
+    def _load(self, index, start: int, stop: int) -> None:
+        """Rows ``start:stop`` of the epoch into the static buffers."""
+        xp = self.xp
+        if index is None:
+            self.X_buf[...] = self.X[start:stop, ...]
+            self.Y_buf[...] = self.Y[start:stop, ...]
+        elif self.torch is not None:  # gathered straight into the buffers
+            rows = index[start:stop]
+            self.torch.index_select(self.X, 0, rows, out=self.X_buf)
+            self.torch.index_select(self.Y, 0, rows, out=self.Y_buf)
+        else:
+            rows = index[start:stop]
+            self.X_buf[...] = xp.take(self.X, rows, axis=0)
+            self.Y_buf[...] = xp.take(self.Y, rows, axis=0)

@@ -24,6 +24,7 @@ class ArrayAPIKernels:
     """The kernels for arrays of namespace ``xp`` on ``device``."""
 
     NAME = NAME
+    NEEDS_SCRATCH = False  # the optimizers' steps below allocate their intermediates
 
     def __init__(self, xp, device):
         self.xp, self.device = xp, device

@@ -26,7 +26,11 @@ class _Optimizer:
         self.learning_rate = float(learning_rate_init)
         self._scratch = None
 
-    def _scratch_for(self, params: list) -> list:
+    def _scratch_for(self, params: list, kernels) -> list:
+        """One buffer per parameter array for the numpy kernels' intermediate results;
+        kernels that need none (another library's: ``NEEDS_SCRATCH = False``) get Nones."""
+        if not getattr(kernels, "NEEDS_SCRATCH", True):
+            return [None] * len(params)
         if self._scratch is None or any(
             s.shape != p.shape or s.dtype != p.dtype for s, p in zip(self._scratch, params)
         ):
@@ -115,7 +119,8 @@ class SGDOptimizer(_Optimizer):
 
     def update(self, params: list, grads: list, decay: float = 0.0, n_decayed: int = 0) -> None:
         kernels = _kernels.active()
-        for p, g, v, s in zip(params, grads, self.velocities, self._scratch_for(params)):
+        scratch = self._scratch_for(params, kernels)
+        for p, g, v, s in zip(params, grads, self.velocities, scratch):
             kernels.sgd_update(
                 p, g, v, self.learning_rate, self.momentum, self.nesterov, s, decay, n_decayed
             )
@@ -177,7 +182,8 @@ class AdamOptimizer(_Optimizer):
             correction = namespace_of(self.t).sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
         lr_t = self.learning_rate * correction
         kernels = _kernels.active()
-        for p, g, m, v, s in zip(params, grads, self.ms, self.vs, self._scratch_for(params)):
+        scratch = self._scratch_for(params, kernels)
+        for p, g, m, v, s in zip(params, grads, self.ms, self.vs, scratch):
             kernels.adam_update(p, g, m, v, b1, b2, lr_t, eps, s, decay, n_decayed)
 
 

@@ -214,13 +214,14 @@ def _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows) -> 
     rng = est._random_state
     n_weights = sum(math.prod(W.shape) for W in est.coefs_)  # the flat vector: weights first
     # On torch's GPUs, the full minibatches replay one captured step (_graph_step).
+    epochs = 1 if incremental else est.max_iter
     replay = on_device and replayed_step(
-        est, X, Y, sample_weight, n_samples, batch_size, ws_full, optimizer, params, n_weights
-    )
+        est, X, Y, sample_weight, n_samples, batch_size, epochs, ws_full, optimizer, params,
+        n_weights,
+    )  # fmt: skip
     out_act, act = est.out_activation_, est.activation
     alpha = float(est.alpha)  # a numpy float64 (e.g. from np.logspace) would upcast float32
 
-    epochs = 1 if incremental else est.max_iter
     bar = progress(epochs, est.verbose, desc="skmlp")
     tasks = epoch_tasks(est, X, Y, sample_weight, rows=rows)  # scikit-learn's callbacks, if any
     stopped = False

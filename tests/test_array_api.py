@@ -273,6 +273,24 @@ def test_torch_static_step_trains_like_the_eager_loop(digits, static_step):
     _same_model(ref, clf, rtol=1e-9, atol=1e-12)
 
 
+def test_torch_tensors_that_require_grad_and_half_precision(digits):
+    """skmlp computes its own gradients: X.requires_grad changes nothing, and a
+    float16 tensor is trained in float32 (on numpy, float16 becomes float64)."""
+    torch = _torch()
+    X, y = digits
+    X32 = torch.asarray(X.astype(np.float32))
+    with dispatch():
+        ref = MLPClassifier(max_iter=3, random_state=0).fit(X32, torch.asarray(y))
+        clf = MLPClassifier(max_iter=3, random_state=0).fit(
+            X32.clone().requires_grad_(True), torch.asarray(y)
+        )
+        proba = clf.predict_proba(X32.clone().requires_grad_(True))
+        half = MLPClassifier(max_iter=3, random_state=0).fit(X32.half(), torch.asarray(y))
+    _same_model(ref, clf, rtol=0, atol=0)
+    assert not proba.requires_grad
+    assert half.coefs_[0].dtype == torch.float32
+
+
 def test_torch_sparse_tensor_is_a_clear_error():
     torch = _torch()
     X = torch.eye(6)
@@ -298,6 +316,7 @@ def static_step(monkeypatch):
     from skmlp import _graph_step
 
     monkeypatch.setattr(_graph_step, "STATIC_ON_EVERY_DEVICE", True)
+    monkeypatch.setattr(_graph_step, "MIN_REPLAYED_STEPS", 0)  # small data replays too
     calls = []
     run = _graph_step.ReplayedStep.run
 
@@ -357,42 +376,67 @@ def test_static_step_is_not_used_off_cuda_by_default(digits):
     with dispatch():
         clf = MLPClassifier(max_iter=2, random_state=0)
         replay = _graph_step.replayed_step(
-            clf, _strict(X), _strict(np.ones((len(y), 2))), None, len(y), 200, None, None, [], 0
-        )
+            clf, _strict(X), _strict(np.ones((len(y), 2))), None, len(y), 20, 100, None, None,
+            [], 0,
+        )  # fmt: skip
     assert replay is None
 
 
-def test_failed_capture_warns_and_trains_on(digits, static_step, monkeypatch):
-    """Where CUDA graph capture fails, the fit goes on eagerly with a warning."""
+@pytest.mark.parametrize(
+    "failure, message",
+    [("raises", "its capture failed"), ("records nothing", "its replay changed no parameter")],
+)
+def test_a_failed_capture_warns_and_trains_on(digits, static_step, monkeypatch, failure, message):
+    """Where CUDA graph capture fails, or records nothing (as a capture on a device
+    other than the current one does: its kernels run instead), the fit warns and goes
+    on eagerly, training each batch once."""
     torch = _torch()
+    import contextlib
+
     from skmlp import _graph_step
 
-    class FakeCuda:  # the calls ReplayedStep makes, on the CPU; capture itself fails
-        Stream = staticmethod(lambda: type("S", (), {"wait_stream": lambda self, s: None})())
+    class FakeStream:
+        def wait_stream(self, other):
+            pass
+
+    class FakeGraph:
+        def replay(self):  # an empty graph: nothing happens
+            pass
+
+    class FakeCuda:  # the calls ReplayedStep makes, on the CPU
+        CUDAGraph = FakeGraph
+
+        @staticmethod
+        def Stream(device=None):
+            return FakeStream()
+
         current_stream = Stream
-        CUDAGraph = object
 
         @staticmethod
         def stream(s):
-            import contextlib
-
             return contextlib.nullcontext()
 
         @staticmethod
-        def graph(g):
-            raise RuntimeError("operation not permitted when stream is capturing")
+        def device(d):
+            return contextlib.nullcontext()
+
+        @staticmethod
+        def graph(g, stream=None, capture_error_mode=None):
+            if failure == "raises":
+                raise RuntimeError("operation not permitted when stream is capturing")
+            return contextlib.nullcontext()  # the body runs: nothing is recorded
 
     fake = type("FakeTorch", (), {"cuda": FakeCuda, "index_select": torch.index_select})
     init = _graph_step.ReplayedStep.__init__
 
     def with_fake_torch(self, *args):
         init(self, *args)
-        self.torch = fake
+        self.torch, self.stream = fake, FakeStream()
 
     monkeypatch.setattr(_graph_step.ReplayedStep, "__init__", with_fake_torch)
     X, y = digits
-    X32 = X.astype(np.float32)
-    ref = MLPClassifier(max_iter=3, random_state=0).fit(X32, y)
-    with dispatch(), pytest.warns(RuntimeWarning, match="CUDA graph capture .* failed"):
-        clf = MLPClassifier(max_iter=3, random_state=0).fit(torch.asarray(X32), torch.asarray(y))
-    _same_model(ref, clf, rtol=2e-3, atol=1e-4)
+    ref = MLPClassifier(max_iter=3, random_state=0).fit(X, y)
+    with dispatch(), pytest.warns(RuntimeWarning, match=message):
+        clf = MLPClassifier(max_iter=3, random_state=0).fit(torch.asarray(X), torch.asarray(y))
+    _same_model(ref, clf, rtol=1e-9, atol=1e-12)
+    assert clf._optimizer.t == ref._optimizer.t
