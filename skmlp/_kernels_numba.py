@@ -36,6 +36,7 @@ from ._kernels_numpy import (  # noqa: F401  the buffers and products are numpy'
 )
 
 NAME = "numba"
+NEEDS_SCRATCH = True
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 
 

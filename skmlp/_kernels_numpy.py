@@ -16,6 +16,7 @@ from ._activations import ACTIVATIONS, DERIVATIVES, cross_entropy
 
 Array = NDArray[np.floating]
 NAME = "numpy"
+NEEDS_SCRATCH = True  # the optimizers hand each step one buffer per parameter array
 
 
 def empty(shape, dtype) -> Array:
