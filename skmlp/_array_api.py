@@ -112,14 +112,13 @@ def to_numpy(a) -> np.ndarray:
     return _convert_to_numpy(a, namespace_of(a))
 
 
-def to_device(a, xp, device, dtype=None):
+def to_device(a, xp, device):
     """``a`` (numpy, or any namespace's array) as an array of ``xp`` on ``device``."""
     if a is None:
         return None
     if not isinstance(a, np.ndarray) and namespace_of(a) is not xp:
         a = to_numpy(a)  # from another library: through the host
-    a = xp.asarray(a, device=device)
-    return a if dtype is None or a.dtype == dtype else xp.astype(a, dtype)
+    return xp.asarray(a, device=device)
 
 
 def copy(a):
@@ -163,8 +162,8 @@ def check_same_place(est, X, method: str) -> None:
     fitted = est.coefs_[0]
     if xp_X is None and isinstance(fitted, np.ndarray):
         return
+    xp_fit, device_fit = namespace_of(fitted), _device(fitted)
     if xp_X is None:  # numpy X, or dispatch off: the model's arrays are elsewhere
-        xp_fit, device_fit = namespace_of(fitted), _device(fitted)
         if not get_config()["array_api_dispatch"]:
             raise ValueError(
                 f"This model was fitted on {_name(xp_fit)} arrays (device {device_fit}) "
@@ -173,12 +172,9 @@ def check_same_place(est, X, method: str) -> None:
                 "same namespace and device."
             )
         got = "numpy"
+    elif xp_fit is xp_X and device_fit == device_X:
+        return
     else:
-        xp_fit = namespace_of(fitted) if not isinstance(fitted, np.ndarray) else None
-        device_fit = _device(fitted)
-        if xp_fit is xp_X and device_fit == device_X:
-            return
-        xp_fit = np if xp_fit is None else xp_fit
         got = f"{_name(xp_X)} (device {device_X})"
     raise ValueError(
         f"Inputs passed to {type(est).__name__}.{method}() must use the same namespace "

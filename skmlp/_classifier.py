@@ -696,7 +696,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def _training_input(self, X, xp, first_pass: bool):
         """X as training reads it: in a continued fit's dtype; on numpy, CSR or C-ordered."""
         if xp is not None:
-            return X if first_pass else xp.astype(X, self.coefs_[0].dtype)
+            return X if first_pass else xp.astype(X, self.coefs_[0].dtype, copy=False)
         if sparse.issparse(X):
             X = X.tocsr()  # row batches
         elif self.solver != "lbfgs" and not X.flags.c_contiguous:
@@ -869,8 +869,8 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         ``n * n_features``.
         """
         n_layers = len(self.coefs_)
-        kernels = _kernels.for_namespace(X) or _kernels.for_work(
-            X.shape[0] * sum(W.shape[0] * W.shape[1] for W in self.coefs_)
+        kernels = _kernels.for_work(
+            X.shape[0] * sum(W.shape[0] * W.shape[1] for W in self.coefs_), X
         )
         A = X
         for l, (W, b) in enumerate(zip(self.coefs_, self.intercepts_), start=1):
@@ -913,7 +913,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         quiet = np.errstate(over="ignore", under="ignore", invalid="ignore")
         with quiet, _array_api.no_autograd(X):
             if xp is not None:
-                X_model = xp.astype(X, self.coefs_[0].dtype)  # a float32 model's dtype
+                X_model = xp.astype(X, self.coefs_[0].dtype, copy=False)  # the model's dtype
             else:
                 X_model = X.astype(self.coefs_[0].dtype, copy=False)
             if isinstance(X_model, np.ndarray) and not (
@@ -991,7 +991,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         On another library's arrays they are arrays of it, on Z's device, when
         the classes are numbers; string classes come back as a numpy array.
         """
-        xp = _namespace(Z)
+        xp = _array_api.namespace_of(Z)
         if self._multilabel:
             positive = Z > 0  # sigmoid(z) > 0.5
             labels = positive.astype(int) if xp is np else xp.astype(positive, xp.int64)
@@ -1039,7 +1039,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         ((2, 3), [1.0, 1.0])
         """
         Z = self._validated_logits(X, "predict_proba")
-        xp = _namespace(Z)
+        xp = _array_api.namespace_of(Z)
         if self._multilabel:
             return _sigmoid(Z, xp)
         if self.n_outputs_ == 1:
@@ -1074,7 +1074,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         True
         """
         Z = self._validated_logits(X, "predict_log_proba")
-        xp = _namespace(Z)
+        xp = _array_api.namespace_of(Z)
         if self._multilabel:
             return log_logistic(Z, xp)
         if self.n_outputs_ == 1:
@@ -1087,11 +1087,6 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         # One sigmoid per class, normalised: log(s_j / sum_k s_k).
         log_s = log_logistic(Z, xp)
         return log_s - logsumexp_rows(log_s, xp)
-
-
-def _namespace(Z):
-    """numpy for ndarrays (whose functions the numpy code calls), else Z's namespace."""
-    return np if isinstance(Z, np.ndarray) else _array_api.namespace_of(Z)
 
 
 def _side_by_side(left, right, xp):

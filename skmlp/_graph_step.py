@@ -13,9 +13,10 @@ through :class:`ReplayedStep`:
   itself (``t += 1``, then the bias-corrected rate from it), so that nothing
   changes between replays but the buffers' contents;
 * the batch losses are summed into a device scalar, read once per epoch;
-* the step itself is the training loop's: :func:`skmlp._backprop.forward`,
-  :func:`~skmlp._backprop.data_loss`, :func:`~skmlp._backprop.backward` and the
-  optimizer's ``update``, unchanged. After three eager warm-up steps (on a
+* the step itself is the training loop's, passed in by it:
+  :func:`skmlp._backprop.forward`, :func:`~skmlp._backprop.data_loss`,
+  :func:`~skmlp._backprop.backward` and the optimizer's ``update``, as for
+  every other minibatch. After three eager warm-up steps (on a
   side stream, as CUDA graph capture requires) it is captured once per fit
   and replayed for every later full batch.
 
@@ -32,7 +33,6 @@ import warnings
 
 from . import _config
 from ._array_api import namespace_and_device, torch_of
-from ._backprop import backward, data_loss, forward
 
 #: Eager steps before the capture: CUDA's libraries set up their workspaces on
 #: first use, which must not happen during a capture.
@@ -46,11 +46,11 @@ STATIC_ON_EVERY_DEVICE = False
 
 
 def replayed_step(
-    est, X, Y, sample_weight, n_samples: int, batch_size: int, epochs: int, ws, optimizer,
-    params, n_weights,
-):  # fmt: skip
+    step, X, Y, sample_weight, n_samples: int, batch_size: int, epochs: int, ws, optimizer, params
+):
     """A :class:`ReplayedStep` for this fit, or None where the eager loop serves.
 
+    ``step(Xb, Yb, swb, ws, S_b)`` is the training loop's minibatch step;
     ``n_samples`` counts the training rows (early stopping holds some of X out).
     """
     if not _config._settings()["cuda_graphs"]:
@@ -61,30 +61,29 @@ def replayed_step(
     capture = torch is not None and X.device.type == "cuda"
     if not (capture or STATIC_ON_EVERY_DEVICE):
         return None
-    return ReplayedStep(est, X, Y, batch_size, ws, optimizer, params, n_weights, capture)
+    return ReplayedStep(step, X, Y, batch_size, ws, optimizer, params, torch if capture else None)
 
 
 class ReplayedStep:
     """The full minibatches of each epoch, from static buffers (see the module)."""
 
-    def __init__(self, est, X, Y, batch_size, ws, optimizer, params, n_weights, capture):
+    def __init__(self, step, X, Y, batch_size, ws, optimizer, params, torch):
+        """``torch``: the torch module to capture with, or None to run the step eagerly."""
         self.xp, self.device = namespace_and_device(X)
         xp, device = self.xp, self.device
-        self.est, self.X, self.Y, self.batch_size, self.ws = est, X, Y, batch_size, ws
-        self.optimizer, self.params, self.n_weights = optimizer, params, n_weights
-        self.decay = float(est.alpha) / batch_size  # the L2 term's factor: S_b is the batch size
+        self.step, self.X, self.Y, self.batch_size, self.ws = step, X, Y, batch_size, ws
+        self.optimizer, self.params = optimizer, params
         self.X_buf = xp.empty((batch_size, X.shape[1]), dtype=X.dtype, device=device)
         self.Y_buf = xp.empty((batch_size, Y.shape[1]), dtype=Y.dtype, device=device)
         self.loss_sum = xp.zeros((), dtype=X.dtype, device=device)
         # The optimizer's scalars, on the device while the full batches run. torch
         # keeps them in float64, as the host does (a 0-d float64 tensor does not
         # widen float32 arrays); the standard forbids mixing dtypes.
-        torch = torch_of(X)
-        wide = xp.float64 if torch is not None else X.dtype
+        wide = xp.float64 if torch_of(X) is not None else X.dtype
         self.lr = xp.zeros((), dtype=wide, device=device)
         self.t = xp.zeros((), dtype=wide, device=device)
-        self.torch = torch if capture else None
-        if capture:  # one stream of X's device for the warm-up and the capture
+        self.torch = torch
+        if torch is not None:  # one stream of X's device for the warm-up and the capture
             self.stream = torch.cuda.Stream(device=X.device)
         self.graph = None
         self.eager_steps = 0
@@ -93,13 +92,7 @@ class ReplayedStep:
     # ----------------------------------------------------------- the step
     def _step(self) -> None:
         """One minibatch from the static buffers: the training loop's own step."""
-        est, ws = self.est, self.ws
-        forward(self.X_buf, est.coefs_, est.intercepts_, est.activation, est.out_activation_, ws)
-        self.loss_sum += data_loss(ws.Z_out, self.Y_buf, est.out_activation_, None)
-        backward(self.Y_buf, est.coefs_, est.activation, 0.0, None, ws)
-        self.optimizer.update(
-            self.params, [ws.grad], decay=self.decay, n_decayed=self.n_weights
-        )  # fmt: skip
+        self.loss_sum += self.step(self.X_buf, self.Y_buf, None, self.ws, self.batch_size)
 
     def _run(self) -> None:
         """Replay the captured step; warm up and capture it first where due."""

@@ -81,29 +81,36 @@ def active() -> ModuleType:
     return _resolve(choice)
 
 
-def for_work(work: float) -> ModuleType:
-    """The kernels for a call doing ``work`` (``n_samples * n_parameters * epochs``).
+def for_work(work: float, X=None) -> ModuleType:
+    """The kernels for a call on ``X`` doing ``work`` (``n_samples * n_parameters * epochs``).
 
+    Inside a fit (early stopping's validation pass), the fit's kernels are
+    kept. An X of another Array API library gets the kernels of its namespace
+    and device (:func:`for_namespace`), whatever the setting. Otherwise
     "numpy" and "numba" are obeyed whatever the work; "auto" takes the
     compiled kernels (loading numba if needed) only from
     :data:`AUTO_NUMBA_WORK` on, and never imports numba below it. The rule
     depends on the call alone, not on what the process loaded before, so the
-    same fit gives the same numbers in any process. Inside a fit (early
-    stopping's validation pass), the fit's kernels are kept.
+    same fit gives the same numbers in any process.
     """
+    if getattr(_call, "module", None) is not None:
+        return active()  # the kernels of the fit under way
+    on_device = None if X is None else for_namespace(X)
+    if on_device is not None:
+        return on_device
     choice = _config._settings()["kernels"]
-    if choice != "auto" or getattr(_call, "module", None) is not None:
-        return active()  # a setting to obey, or the kernels of the fit under way
+    if choice != "auto":
+        return active()  # a setting to obey
     if work < AUTO_NUMBA_WORK:
         return _kernels_numpy
     return _numba_kernels if _numba_kernels is not None else _resolve(choice)
 
 
-def for_fit(n_samples: int, units: list, epochs: int) -> ModuleType:
-    """:func:`for_work` for a fit of ``epochs`` over ``n_samples`` rows of a network
-    of layer sizes ``units``: its work counts every weight and bias."""
+def for_fit(n_samples: int, units: list, epochs: int, X=None) -> ModuleType:
+    """:func:`for_work` for a fit on ``X`` of ``epochs`` over ``n_samples`` rows of a
+    network of layer sizes ``units``: its work counts every weight and bias."""
     n_parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(units, units[1:]))
-    return for_work(float(n_samples) * n_parameters * epochs)
+    return for_work(float(n_samples) * n_parameters * epochs, X)
 
 
 def for_namespace(X):

@@ -17,6 +17,8 @@ epoch's total once.
 
 from __future__ import annotations
 
+from ._activations import cross_entropy
+
 NAME = "array-api"
 
 
@@ -96,8 +98,6 @@ class ArrayAPIKernels:
     # --------------------------------------------------------------- loss
     def data_loss(self, Z_out, Y, out_activation: str, sample_weight):
         """sum_i s_i CE_i, as a 0-d array on the device."""
-        from ._activations import cross_entropy
-
         ce = cross_entropy(Z_out, Y, out_activation, self.xp)
         return self.xp.sum(ce) if sample_weight is None else self.xp.sum(ce * sample_weight)
 

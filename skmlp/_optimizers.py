@@ -29,7 +29,7 @@ class _Optimizer:
     def _scratch_for(self, params: list, kernels) -> list:
         """One buffer per parameter array for the numpy kernels' intermediate results;
         kernels that need none (another library's: ``NEEDS_SCRATCH = False``) get Nones."""
-        if not getattr(kernels, "NEEDS_SCRATCH", True):
+        if not kernels.NEEDS_SCRATCH:
             return [None] * len(params)
         if self._scratch is None or any(
             s.shape != p.shape or s.dtype != p.dtype for s, p in zip(self._scratch, params)

@@ -22,6 +22,7 @@ from ._array_api import (
     namespace_and_device,
     numpy_dtype,
     ravel_concat,
+    take_rows,
     to_device,
     to_numpy,
 )
@@ -158,13 +159,10 @@ class _Batches:
 
 
 def _work_kernels(est, X, n_samples: int, epochs: int):
-    """Use the kernels for X's namespace, or those ``kernels="auto"`` picks for this
+    """Use the kernels of X's namespace, or those ``kernels="auto"`` picks for this
     much work on numpy (see set_config)."""
-    on_device = _kernels.for_namespace(X)
-    if on_device is not None:
-        return _kernels.using(on_device)
     units = [est.coefs_[0].shape[0]] + [W.shape[1] for W in est.coefs_]
-    return _kernels.using(_kernels.for_fit(n_samples, units, epochs))
+    return _kernels.using(_kernels.for_fit(n_samples, units, epochs, X))
 
 
 def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation, rows=None) -> None:
@@ -181,11 +179,14 @@ def fit_stochastic(est, X, Y, sample_weight, incremental: bool, validation, rows
     """
     # X is sparse or C-ordered: the estimator made it so, once per fit
     n_samples = X.shape[0] if rows is None else len(rows)
-    with _work_kernels(est, X, n_samples, 1 if incremental else est.max_iter):
-        _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows)
+    epochs = 1 if incremental else est.max_iter
+    with _work_kernels(est, X, n_samples, epochs):
+        _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows, n_samples, epochs)
 
 
-def _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows) -> None:
+def _fit_stochastic(
+    est, X, Y, sample_weight, incremental, validation, rows, n_samples: int, epochs: int
+) -> None:
     flat = _flatten_parameters(est)
     params = [flat]
     optimizer = getattr(est, "_optimizer", None)
@@ -195,7 +196,6 @@ def _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows) -> 
         refresh_hyperparameters(optimizer, est)
     est._optimizer = optimizer
 
-    n_samples = X.shape[0] if rows is None else len(rows)
     batch_size = resolve_batch_size(est.batch_size, n_samples)
     units = [X.shape[1]] + [W.shape[1] for W in est.coefs_]
     ws_full = Workspace.allocate(units, batch_size, X.dtype)
@@ -204,23 +204,36 @@ def _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows) -> 
     weight_sum = _kernels.active().weight_sum  # a Python float (on a device, it waits for it)
     if sample_weight is None:
         S_total = n_samples
-    elif rows is None:
-        S_total = weight_sum(sample_weight)
     else:
-        S_total = float(to_numpy(sample_weight)[rows].sum())
+        S_total = weight_sum(sample_weight if rows is None else take_rows(sample_weight, rows))
     # On the host each batch's loss is checked before its update; on a device
     # the losses are summed there and read (and checked) once per epoch.
     on_device = batches.xp is not None
     rng = est._random_state
     n_weights = sum(math.prod(W.shape) for W in est.coefs_)  # the flat vector: weights first
-    # On torch's GPUs, the full minibatches replay one captured step (_graph_step).
-    epochs = 1 if incremental else est.max_iter
-    replay = on_device and replayed_step(
-        est, X, Y, sample_weight, n_samples, batch_size, epochs, ws_full, optimizer, params,
-        n_weights,
-    )  # fmt: skip
     out_act, act = est.out_activation_, est.activation
     alpha = float(est.alpha)  # a numpy float64 (e.g. from np.logspace) would upcast float32
+
+    def step(Xb, Yb, swb, ws, S_b):
+        """One minibatch of total weight S_b: forward, its data loss (returned),
+        backward and the optimizer's update."""
+        forward(Xb, est.coefs_, est.intercepts_, act, out_act, ws)
+        # The batch's J is (data + penalty) / S_b; the epoch's loss weighs each
+        # batch by S_b, so only the data term is summed and the penalty is added
+        # once per epoch.
+        data_term = data_loss(ws.Z_out, Yb, out_act, swb)
+        if not on_device and not math.isfinite(data_term):
+            raise diverged_error(est, f"in epoch {est.n_iter_ + 1}")
+        # ws.grad = (dW, db) without the L2 term (alpha / S_b) W of dW: the
+        # optimizer adds it in the same pass as its update.
+        backward(Yb, est.coefs_, act, 0.0, swb, ws)
+        optimizer.update(params, [ws.grad], decay=alpha / S_b, n_decayed=n_weights)
+        return data_term
+
+    # On torch's GPUs, the full minibatches replay this step, captured (_graph_step).
+    replay = on_device and replayed_step(
+        step, X, Y, sample_weight, n_samples, batch_size, epochs, ws_full, optimizer, params
+    )
 
     bar = progress(epochs, est.verbose, desc="skmlp")
     tasks = epoch_tasks(est, X, Y, sample_weight, rows=rows)  # scikit-learn's callbacks, if any
@@ -241,18 +254,7 @@ def _fit_stochastic(est, X, Y, sample_weight, incremental, validation, rows) -> 
                 if S_b == 0:
                     continue  # every weight in this batch is zero: nothing to learn
                 ws = ws_full if Xb.shape[0] == batch_size else ws_short
-                forward(Xb, est.coefs_, est.intercepts_, act, out_act, ws)
-                # The batch's J is (data + penalty) / S_b; the epoch's loss weighs each
-                # batch by S_b, so only the data term is summed here and the penalty
-                # is added once per epoch below.
-                data_term = data_loss(ws.Z_out, Yb, out_act, swb)
-                if not on_device and not math.isfinite(data_term):
-                    raise diverged_error(est, f"in epoch {est.n_iter_ + 1}")
-                # ws.grad = (dW, db) without the L2 term (alpha / S_b) W of dW: the
-                # optimizer adds it in the same pass as its update.
-                backward(Yb, est.coefs_, act, 0.0, swb, ws)
-                optimizer.update(params, [ws.grad], decay=alpha / S_b, n_decayed=n_weights)
-                accumulated += data_term
+                accumulated += step(Xb, Yb, swb, ws, S_b)
                 n_steps += 1
                 last_batch = (Xb, Yb, swb, ws)
 

@@ -374,10 +374,9 @@ def test_static_step_is_not_used_off_cuda_by_default(digits):
 
     X, y = digits
     with dispatch():
-        clf = MLPClassifier(max_iter=2, random_state=0)
         replay = _graph_step.replayed_step(
-            clf, _strict(X), _strict(np.ones((len(y), 2))), None, len(y), 20, 100, None, None,
-            [], 0,
+            None, _strict(X), _strict(np.ones((len(y), 2))), None, len(y), 20, 100, None, None,
+            [],
         )  # fmt: skip
     assert replay is None
 

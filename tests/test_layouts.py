@@ -253,8 +253,8 @@ def _chosen(monkeypatch):
     seen = []
     real = _kernels.for_work
 
-    def spy(work):
-        module = real(work)
+    def spy(work, X=None):
+        module = real(work, X)
         seen.append(module.NAME)
         return module
 
