@@ -475,13 +475,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         description="Time skmlp.MLPClassifier on a GPU (Array API dispatch) against an "
         "eager torch loop of the same network, on MNIST."
     )
-    parser.add_argument(
-        "--mnist",
-        metavar="PATH",
-        default=None,
-        help="MNIST .npz file (X_train, y_train, X_test, y_test). Default: the "
-        "SKMLP_MNIST environment variable, else a download from OpenML.",
-    )
+    bt.add_mnist_argument(parser)
     parser.add_argument(
         "--device",
         default=None,
@@ -508,9 +502,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="JSON results file (default benchmarks/results/bench_gpu.json).",
     )
     args = parser.parse_args(argv)
-    for name, full, small in (("epochs", 5, 2), ("repeats", 3, 1), ("accuracy_epochs", 30, 2)):
-        if getattr(args, name) is None:
-            setattr(args, name, small if args.quick else full)
+    bt.fill_defaults(
+        args, args.quick, [("epochs", 5, 2), ("repeats", 3, 1), ("accuracy_epochs", 30, 2)]
+    )
     if min(args.epochs, args.repeats, args.accuracy_epochs) < 1:
         parser.error("--epochs, --repeats and --accuracy-epochs must be at least 1")
     try:

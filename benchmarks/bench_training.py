@@ -638,6 +638,24 @@ def machine_info() -> dict:
 # ----------------------------------------------------------------------------
 # Command line
 # ----------------------------------------------------------------------------
+def add_mnist_argument(parser, used_for: str = "") -> None:
+    """The ``--mnist PATH`` option every benchmark takes (default: $SKMLP_MNIST)."""
+    parser.add_argument(
+        "--mnist",
+        metavar="PATH",
+        default=None,
+        help=f"MNIST .npz file{used_for} (X_train, y_train, X_test, y_test). Default: the "
+        "SKMLP_MNIST environment variable, else a download from OpenML.",
+    )
+
+
+def fill_defaults(args, quick: bool, defaults) -> None:
+    """Set each ``(name, full, small)`` option left unset: ``small`` under --quick."""
+    for name, full, small in defaults:
+        if getattr(args, name) is None:
+            setattr(args, name, small if quick else full)
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     """The command line; ``--quick`` changes the defaults of the data and epochs."""
     parser = argparse.ArgumentParser(
@@ -646,13 +664,7 @@ def parse_args(argv=None) -> argparse.Namespace:
             "and against the bare BLAS products of the same epoch."
         )
     )
-    parser.add_argument(
-        "--mnist",
-        metavar="PATH",
-        default=None,
-        help="MNIST .npz file (X_train, y_train, X_test, y_test). Default: the "
-        "SKMLP_MNIST environment variable, else a download from OpenML.",
-    )
+    add_mnist_argument(parser)
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -692,12 +704,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="JSON results file (default benchmarks/results/bench_training.json).",
     )
     args = parser.parse_args(argv)
-    if args.epochs is None:
-        args.epochs = 2 if args.quick else 5
-    if args.n_train is None:
-        args.n_train = 2000 if args.quick else 20000
-    if args.n_predict is None:
-        args.n_predict = 1000 if args.quick else 10000
+    fill_defaults(
+        args, args.quick, [("epochs", 5, 2), ("n_train", 20000, 2000), ("n_predict", 10000, 1000)]
+    )
     if args.epochs < 1 or args.repeats < 1:
         parser.error("--epochs and --repeats must be at least 1")
     return args

@@ -359,13 +359,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Time everyday workloads of skmlp.MLPClassifier against scikit-learn's."
     )
-    parser.add_argument(
-        "--mnist",
-        metavar="PATH",
-        default=None,
-        help="MNIST .npz file for the epochs, streaming and latency. Default: the "
-        "SKMLP_MNIST environment variable, else a download from OpenML.",
-    )
+    bt.add_mnist_argument(parser, " for the epochs, streaming and latency")
     parser.add_argument(
         "--quick", action="store_true", help="small synthetic data, 1 repeat: a smoke test."
     )
@@ -393,17 +387,18 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="JSON results file (default benchmarks/results/bench_workloads.json).",
     )
     args = parser.parse_args(argv)
-    quick = args.quick
-    for name, full, small in (
-        ("repeats", 5, 1),
-        ("epochs", 3, 2),
-        ("digits_epochs", 60, 3),
-        ("n_train", 20000, 1000),
-        ("n_predict", 10000, 1000),
-        ("chunk", 1000, 200),
-    ):
-        if getattr(args, name) is None:
-            setattr(args, name, small if quick else full)
+    bt.fill_defaults(
+        args,
+        args.quick,
+        [
+            ("repeats", 5, 1),
+            ("epochs", 3, 2),
+            ("digits_epochs", 60, 3),
+            ("n_train", 20000, 1000),
+            ("n_predict", 10000, 1000),
+            ("chunk", 1000, 200),
+        ],
+    )
     unknown = set(args.workloads.split(",")) - set(WORKLOADS)
     if unknown:
         parser.error(f"unknown workload(s): {', '.join(sorted(unknown))}")
