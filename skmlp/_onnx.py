@@ -2,9 +2,9 @@
 
 The ONNX graph is the forward pass of :meth:`MLPClassifier._logits` followed by
 what :meth:`~MLPClassifier.predict` and :meth:`~MLPClassifier.predict_proba`
-do with the logits ``Z_out``, written with operators that onnxruntime runs in
-float32 and in float64 alike (its CPU kernels of ``Sigmoid``, ``Softplus`` and
-``Softmax`` are not all there in double)::
+do with the logits ``Z_out``, written with elementary operators that
+onnxruntime runs in float32 and in float64 alike (it has no float64 kernel of
+``Softplus``, for one) and whose results stay finite far in the tails::
 
     A[0] = X, cast to the model's dtype
     Z[l] = A[l-1] W[l] + b[l]             A[l] = phi(Z[l])   (hidden layers)
@@ -59,8 +59,8 @@ def _class_labels(model, nocl: bool = False):
     """``classes_`` as the graph outputs them: int64 or str, or None (multilabel).
 
     Integer, bool and (integral) float labels come out as int64, equal to
-    ``predict``'s (int64 must hold them); text labels as strings; with skl2onnx's ``nocl`` option,
-    the class indices 0..C-1.
+    ``predict``'s (int64 must hold them); text labels as strings; with
+    skl2onnx's ``nocl`` option, the class indices 0..C-1.
     """
     if model._multilabel:
         return None
