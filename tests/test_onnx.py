@@ -175,19 +175,28 @@ def test_model_fitted_on_array_api_arrays(skl2onnx, dtype):
     except (ImportError, RuntimeError) as exc:  # scikit-learn < 1.8 needs array-api-compat
         pytest.skip(f"array_api_dispatch unavailable: {exc}")
     X, y = _data("multiclass")
+    device = xs.Device("device1")  # array-api-strict's second device: no numpy view of it
+
+    def strict(a):
+        return xs.asarray(a, device=device)
+
     with sklearn.config_context(array_api_dispatch=True):
         clf = MLPClassifier(hidden_layer_sizes=(10,), max_iter=30, random_state=0)
-        clf.fit(xs.asarray(X.astype(dtype)), xs.asarray(y))
+        clf.fit(strict(X.astype(dtype)), strict(y))
         assert not isinstance(clf.coefs_[0], np.ndarray)
+        cpu = xs.Device("CPU_DEVICE")
         expected = [
-            (clf.predict(xs.asarray(X * scale)), clf.predict_proba(xs.asarray(X * scale)))
+            [
+                np.asarray(a.to_device(cpu))
+                for a in (clf.predict(strict(X * scale)), clf.predict_proba(strict(X * scale)))
+            ]
             for scale in SCALES
         ]
     onx = skl2onnx.to_onnx(clf, X[:1].astype(dtype), options={"zipmap": False})
     for scale, (labels, proba) in zip(SCALES, expected):
         got_labels, got_proba = _run(onx, (X * scale).astype(dtype))
-        np.testing.assert_array_equal(got_labels, np.asarray(labels))
-        np.testing.assert_allclose(got_proba, np.asarray(proba), rtol=0, atol=TOLERANCE[dtype])
+        np.testing.assert_array_equal(got_labels, labels)
+        np.testing.assert_allclose(got_proba, proba, rtol=0, atol=TOLERANCE[dtype])
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
