@@ -126,8 +126,8 @@ def test_pipeline_with_a_scaler(skl2onnx, dtype):
 
     X, y = _data("multiclass")
     X = (X * 3 + 5).astype(dtype)
-    pipe = make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(10,), max_iter=50))
-    pipe.set_params(mlpclassifier__random_state=0).fit(X, y)
+    clf = MLPClassifier(hidden_layer_sizes=(10,), max_iter=50, random_state=0)
+    pipe = make_pipeline(StandardScaler(), clf).fit(X, y)
     tensor = FloatTensorType if dtype == np.float32 else DoubleTensorType
     onx = skl2onnx.convert_sklearn(
         pipe, initial_types=[("X", tensor([None, X.shape[1]]))], options={"zipmap": False}
