@@ -8,8 +8,13 @@ import os
 # (scikit-learn's own test suite runs the same way).
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
+import importlib.util  # noqa: E402
+
 import pytest  # noqa: E402
 from _pytest.doctest import DoctestItem
+
+# skmlp.onnx's examples convert a model with skl2onnx (the onnx and test extras).
+_NO_SKL2ONNX = importlib.util.find_spec("skl2onnx") is None
 
 
 def pytest_collection_modifyitems(items):
@@ -19,3 +24,5 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if isinstance(item, DoctestItem):
             item.add_marker(mark)
+            if _NO_SKL2ONNX and item.name.startswith("skmlp.onnx."):
+                item.add_marker(pytest.mark.skip(reason="skl2onnx is not installed"))

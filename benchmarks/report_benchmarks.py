@@ -14,7 +14,10 @@ given as its argument) and writes
   index page;
 * ``docs/_static/benchmarks.svg``: the chart;
 * ``docs/_static/bench_training.json``: a copy of the raw results, linked from
-  the page.
+  the page;
+* ``docs/_generated/bench_workloads.inc`` and ``docs/_generated/bench_onnx.inc``
+  (with a copy of its JSON in ``docs/_static/bench_onnx.json``), from the
+  results of ``bench_workloads.py`` and ``bench_onnx.py`` when they exist.
 
 Nothing is measured here: every number comes from the JSON file.
 """
@@ -30,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_INPUT = ROOT / "benchmarks" / "results" / "bench_training.json"
 DEFAULT_WORKLOADS = ROOT / "benchmarks" / "results" / "bench_workloads.json"
+DEFAULT_ONNX = ROOT / "benchmarks" / "results" / "bench_onnx.json"
 DOCS = ROOT / "docs"
 
 LIBS = (  # key in the JSON, column title, bar colour
@@ -284,6 +288,42 @@ def workloads_table(report: dict) -> list:
     return [intro, "", *_table("", header, rows, "30 12 12 12 34")]
 
 
+def onnx_table(report: dict) -> list:
+    """bench_onnx.py's timings and agreement as a table, with the run's commit and settings."""
+    settings, machine = report["settings"], report["machine"]
+    rows = []
+    for row in report["results"]:
+        med, agree = row["median_s"], report["agreement"][row["dtype"]]
+        rows.append(
+            [
+                f"{row['dtype']}, {row['n_rows']:,} row{'s' if row['n_rows'] > 1 else ''}",
+                _fmt(med["predict_proba"]),
+                _fmt(med["onnxruntime"]),
+                _fmt(row["predict_proba_over_onnxruntime"], 1),
+                f"{agree['max_abs_diff']:.1e} / {agree['max_abs_diff_x40']:.1e}",
+            ]
+        )
+    load = machine.get("load_average")
+    intro = (
+        f"Commit ``{(machine.get('git_commit') or 'unknown')[:7]}``, {settings['dataset']} "
+        f"({settings['n_features']} features, {settings['n_train']:,} training rows, "
+        f"{settings['epochs']} epochs), {settings['repeats']} repeats of "
+        f"{settings['calls']} one-row calls and one {settings['n_predict']:,}-row call, "
+        f"{machine['cpu_count']} CPUs, onnxruntime {machine['onnxruntime']}, skl2onnx "
+        f"{machine['skl2onnx']}" + (f", load average {load[0]:.1f} at the start." if load else ".")
+    )
+    if report["settings"]["dataset"] != "MNIST":
+        intro += " **Not representative: a smoke run on synthetic data.**"
+    header = [
+        "model, rows per call",
+        "predict_proba (ms)",
+        "onnxruntime (ms)",
+        "predict_proba / onnxruntime",
+        "max abs diff, X / 40 X",
+    ]
+    return [intro, "", *_table("", header, rows, "24 16 16 18 26")]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("json", nargs="?", type=Path, default=DEFAULT_INPUT)
@@ -295,6 +335,12 @@ def main(argv=None) -> int:
         type=Path,
         default=DEFAULT_WORKLOADS,
         help="bench_workloads.py's JSON (default benchmarks/results/; skipped if missing).",
+    )
+    parser.add_argument(
+        "--onnx",
+        type=Path,
+        default=DEFAULT_ONNX,
+        help="bench_onnx.py's JSON (default benchmarks/results/; skipped if missing).",
     )
     args = parser.parse_args(argv)
     generated, static = args.docs / "_generated", args.docs / "_static"
@@ -321,6 +367,11 @@ def main(argv=None) -> int:
         (generated / "bench_workloads.inc").write_text(
             "\n".join(header + workloads_table(workloads))
         )
+    if args.onnx.is_file():
+        onnx = json.loads(args.onnx.read_text())
+        (generated / "bench_onnx.inc").write_text("\n".join(header + onnx_table(onnx)))
+        if args.onnx.resolve() != (static / "bench_onnx.json").resolve():
+            shutil.copyfile(args.onnx, static / "bench_onnx.json")
     if args.json.resolve() != (static / "bench_training.json").resolve():
         shutil.copyfile(args.json, static / "bench_training.json")
     print(f"wrote {generated}/bench_results.inc, bench_summary.inc and {static}/benchmarks.svg")

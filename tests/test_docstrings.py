@@ -15,6 +15,7 @@ numpydoc_validate = pytest.importorskip("numpydoc.validate")
 
 import skmlp  # noqa: E402
 import skmlp.datasets  # noqa: E402
+import skmlp.onnx  # noqa: E402
 
 # Checks that skmlp does not follow, each for a reason:
 IGNORED = {
@@ -48,7 +49,7 @@ def _own_public_methods(cls):
             yield f"{cls.__module__.split('.')[0]}.{cls.__name__}.{name}"
 
 
-PUBLIC_OBJECTS = ["skmlp.MLPClassifier", "skmlp.datasets.load_mnist"]
+PUBLIC_OBJECTS = ["skmlp.MLPClassifier", "skmlp.datasets.load_mnist", "skmlp.onnx.register"]
 PUBLIC_METHODS = list(_own_public_methods(skmlp.MLPClassifier))
 
 
@@ -90,6 +91,7 @@ def test_api_page_lists_every_public_name():
         elif module and (m := re.match(r"   ([A-Za-z]\w*)$", line)):
             listed.add(f"{module}.{m.group(1)}")
     public = {f"skmlp.{name}" for name in skmlp.__all__ if not name.startswith("_")}
+    public |= {f"skmlp.onnx.{name}" for name in skmlp.onnx.__all__}
     public |= {
         f"skmlp.datasets.{name}"
         for name, obj in vars(skmlp.datasets).items()
