@@ -214,6 +214,7 @@ else:
 html_title = f"skmlp {release}"
 html_static_path = ["_static"]
 html_css_files = ["skmlp.css"]
+html_js_files = ["skmlp.js"]  # break opportunities in long identifiers
 html_show_sourcelink = False
 
 

@@ -89,12 +89,16 @@ def _partial_fit_available(estimator) -> bool:
 class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """Multilayer perceptron classifier trained by backpropagation.
 
-    A drop-in for :class:`sklearn.neural_network.MLPClassifier`: the same
-    parameters and fitted attributes with the same meanings. By default it is
-    the network of the derivation that skmlp is built on: sigmoid hidden units
-    and one sigmoid output per class, trained on the cross-entropy summed over
-    the outputs, whose output-layer gradients are ``A_h.T @ (A_out - Y)`` and
-    ``(A_out - Y).sum(axis=0)``.
+    The API of :class:`sklearn.neural_network.MLPClassifier` (the same
+    parameters and fitted attributes with the same meanings), not its default
+    network. By default it is the network of the derivation that skmlp is
+    built on: sigmoid hidden units and one sigmoid output per class, trained
+    on the cross-entropy summed over the outputs (so its losses are about
+    three times scikit-learn's on ten classes), whose output-layer gradients
+    are ``A_h.T @ (A_out - Y)`` and ``(A_out - Y).sum(axis=0)``.
+    ``MLPClassifier(activation="relu", output_activation="softmax")`` is
+    scikit-learn's network. See the :ref:`user_guide` and
+    :doc:`/coming_from_sklearn`.
 
     Parameters
     ----------
@@ -300,13 +304,15 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
     With ``sklearn.set_config(array_api_dispatch=True)`` (and the environment
     variable ``SCIPY_ARRAY_API=1`` set before scipy is imported), X may be an
-    array of any Array API library scikit-learn supports (torch on the CPU or
-    a GPU, CuPy, array-api-strict): training runs on X's device,
+    array of any Array API library scikit-learn supports (torch, CuPy,
+    array-api-strict; run so far on array-api-strict and torch's CPU tensors,
+    not yet on a GPU): training runs on X's device,
     ``coefs_``, ``intercepts_`` and the optimizer's state are arrays of that
     library there, and predictions come back there (``classes_`` stays a
     numpy array). The model starts from the same random draws as on numpy,
     so it is the numpy fit's model to rounding. On torch CUDA tensors the
-    full minibatches of an unweighted fit replay one captured CUDA graph.
+    full minibatches of an unweighted fit replay one captured CUDA graph (a
+    path not yet run on a GPU).
     "lbfgs" runs scipy's L-BFGS-B on the host, sending the parameters to the
     device and the gradient back at each evaluation; early stopping's split
     is made on the host. A fitted model predicts on arrays of the namespace
