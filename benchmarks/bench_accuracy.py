@@ -320,6 +320,7 @@ def main(argv=None) -> int:
         "summary": summarize(cells, args.budgets),
         "seeds": args.seeds,
         "n_jobs": args.n_jobs,
+        "quick": args.quick,  # a smoke test: 3 small data sets, not the documented figures
         "machine": {
             **bt.machine_info(),  # platform, versions, git commit, load average
             "cpus": os.cpu_count(),

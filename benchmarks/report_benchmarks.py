@@ -124,6 +124,27 @@ def machine_of(machine: dict) -> str:
     return ", ".join([text, *versions])
 
 
+def caveat(reasons: list) -> tuple[list, str]:
+    """An rst warning and a README sentence for figures that are not representative."""
+    if not reasons:
+        return [], ""
+    rst = [
+        ".. warning::",
+        "",
+        "   These figures are not representative and only show the page's layout:",
+        "",
+        *(f"   {reason}" for reason in reasons),
+        "",
+        "   Regenerate them with the command of :ref:`running-benchmarks`.",
+        "",
+    ]
+    readme = (
+        " **These figures come from a short smoke run and are not representative: "
+        "regenerate them with `python benchmarks/report_benchmarks.py --run all`.**"
+    )
+    return rst, readme
+
+
 def stamp(report: dict) -> str:
     """Where a table's figures come from: its results file's commit and machine."""
     m = report["machine"]
@@ -176,18 +197,7 @@ def not_representative(report: dict) -> list:
 def machine_text(report: dict) -> list:
     """What was measured, and on which machine, as rst paragraphs."""
     m, s = report["machine"], report["settings"]
-    caveat = [f"   {reason}" for reason in not_representative(report)]
-    if caveat:
-        caveat = [
-            ".. warning::",
-            "",
-            "   These figures are not representative and only show the page's layout:",
-            "",
-            *caveat,
-            "",
-            "   Regenerate them with the command of :ref:`running-benchmarks`.",
-            "",
-        ]
+    warning, _ = caveat(not_representative(report))
     blas = [b for b in (m.get("blas") or []) if b.get("user_api") == "blas"]
     blas_text = (
         ", ".join(
@@ -200,7 +210,7 @@ def machine_text(report: dict) -> list:
     threads = s.get("blas_threads")
     load = m.get("load_average")
     return [
-        *caveat,
+        *warning,
         f"**Data.** {s['dataset']}: {s['n_train']:,} training rows of {s['n_features']} "
         f"features, {s['n_classes']} classes; {s['epochs']} epochs per fit, "
         f"{s['repeats']} repeat(s); ``predict_proba`` on {s['n_predict']:,} rows.",
@@ -382,6 +392,7 @@ def render_training(report: dict | None) -> dict:
         f"scikit-learn on {cpus} CPUs ({_range(numpy, 1)} times with numpy's kernels alone)"
         + (f", float32 {f32[0][1]:.2f} times faster than float64" if f32 else "")
         + f", with no copy of a C-ordered `X` (commit {commit_of(report['machine'])})."
+        + caveat(not_representative(report))[1]
     )
     return {
         "docs/_generated/bench_results.inc": RST_HEADER
@@ -436,9 +447,13 @@ def render_workloads(report: dict | None) -> dict:
         f"{settings['epochs']} epochs per layout fit), {settings['repeats']} repeats."
     )
     header = ["workload", "skmlp", "scikit-learn", "skmlp / scikit-learn", "detail"]
+    reasons = [f"- the data are {settings['dataset']}, not MNIST;"] * (
+        settings["dataset"] != "MNIST"
+    ) + [f"- {settings['repeats']} repeat(s), fewer than 3;"] * (settings["repeats"] < 3)
+    warning, readme_caveat = caveat(reasons)
     out = {
         "docs/_generated/bench_workloads.inc": RST_HEADER
-        + "\n".join([intro, "", *_table("", header, table, "30 12 12 12 34")])
+        + "\n".join([*warning, intro, "", *_table("", header, table, "30 12 12 12 34")])
     }
     fit = _row(rows, "fresh-process digits fit, fit alone")
     process = _row(rows, "fresh-process digits fit, process")
@@ -465,7 +480,7 @@ def render_workloads(report: dict | None) -> dict:
             else ""
         )
         + f" (commit {commit_of(machine)}; [docs/benchmarks.rst](docs/benchmarks.rst) has "
-        "the tables and the machine).\n"
+        "the tables and the machine)." + readme_caveat + "\n"
     )
     if "results" in report and "memory" in report["results"]:
         mem = report["results"]["memory"]
@@ -507,7 +522,11 @@ def render_accuracy(report: dict | None) -> dict:
             [f"**mean of {s['cells']} cells**", "", budget]
             + [f"**{s['mean_accuracy'][m]:.4f}**" for m in ACCURACY_MODELS]
         )
+    reasons = ["- a ``--quick`` smoke run (3 small data sets);"] * bool(report.get("quick"))
+    reasons += [f"- {report['seeds']} seed(s), fewer than 5;"] * (report["seeds"] < 5)
+    warning, readme_caveat = caveat(reasons)
     lines = [
+        *warning,
         stamp(report)
         + f" Each entry: mean test accuracy over {report['seeds']} seeds, the worst seed in "
         f"brackets, and the mean fit time (fits run {report['n_jobs']} at a time).",
@@ -561,7 +580,9 @@ def render_accuracy(report: dict | None) -> dict:
             f"random_state=1)` reaches {100 * m['test_accuracy']:.2f}% test accuracy"
         )
     out["docs/_generated/bench_accuracy.inc"] = RST_HEADER + "\n".join(lines)
-    out["README.md#accuracy"] = readme + f" (commit {commit_of(report['machine'])}).\n"
+    out["README.md#accuracy"] = (
+        readme + f" (commit {commit_of(report['machine'])})." + readme_caveat + "\n"
+    )
     return out
 
 
