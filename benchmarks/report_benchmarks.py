@@ -443,8 +443,8 @@ def render_workloads(report: dict | None) -> dict:
             ]
         )
     intro = (
-        f"{stamp(report)} {settings['dataset']} ({settings['n_train']:,} rows for the epochs, "
-        f"{settings['epochs']} epochs per layout fit), {settings['repeats']} repeats."
+        f"{stamp(report)} Data: {settings['dataset']}, {settings['n_train']:,} rows for the "
+        f"epochs, {settings['epochs']} epochs per layout fit; {settings['repeats']} repeat(s)."
     )
     header = ["workload", "skmlp", "scikit-learn", "skmlp / scikit-learn", "detail"]
     reasons = [f"- the data are {settings['dataset']}, not MNIST;"] * (
@@ -474,8 +474,8 @@ def render_workloads(report: dict | None) -> dict:
         "process (imports included), a `GridSearchCV(n_jobs=2)` search "
         f"{grid['skmlp_over_sklearn']:.2f}"
         + (
-            f"; a DataFrame, a Fortran-ordered array or a memmap trains within "
-            f"{max(layouts.values()):.2f} of a C-ordered array's time"
+            f"; an epoch on a DataFrame, a Fortran-ordered array or a memmap takes at most "
+            f"{max(layouts.values()):.2f} times as long as on a C-ordered array"
             if layouts
             else ""
         )
@@ -554,13 +554,13 @@ def render_accuracy(report: dict | None) -> dict:
     ]
     worst = max(100 * max(summary[b]["largest_cell_deficit"], 0) for b in budgets)
     first = next(iter(summary.values()))
+    datasets = ", ".join(dict.fromkeys(key.split("|")[0] for key in report["cells"]))
     readme = (
         "Out of the box, inside `make_pipeline(StandardScaler(), ...)`, "
-        "`make_pipeline(MinMaxScaler(), ...)` or on raw data, the default `MLPClassifier()` "
-        f"over {first['cells']} data-set/scaling cells (iris, wine, breast cancer, digits, "
-        f"synthetic sets, 4,000 MNIST rows), {report['seeds']} seeds each, has a mean test "
-        f"accuracy of {' and '.join(means)}, never more than {worst:.1f} points below it in "
-        "a cell (`benchmarks/bench_accuracy.py`)"
+        "`make_pipeline(MinMaxScaler(), ...)` or on raw data, over "
+        f"{first['cells']} data-set/scaling cells ({datasets}) and {report['seeds']} seeds "
+        f"each, the default `MLPClassifier()` has a mean test accuracy of "
+        f"{' and '.join(means)}, never more than {worst:.1f} points below it in a cell"
     )
     if "mnist" in report:
         m = report["mnist"]
@@ -581,7 +581,10 @@ def render_accuracy(report: dict | None) -> dict:
         )
     out["docs/_generated/bench_accuracy.inc"] = RST_HEADER + "\n".join(lines)
     out["README.md#accuracy"] = (
-        readme + f" (commit {commit_of(report['machine'])})." + readme_caveat + "\n"
+        readme
+        + f" (`benchmarks/bench_accuracy.py`, commit {commit_of(report['machine'])})."
+        + readme_caveat
+        + "\n"
     )
     return out
 
