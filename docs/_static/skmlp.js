@@ -1,5 +1,6 @@
 // Break opportunities inside long identifiers, so that narrow columns wrap
 // them between their parts ("adam_<wbr>update", "output_<wbr>activation=<wbr>"),
+// never inside a number,
 // never in mid-word: the "On this page" menu and the summary tables.
 document.addEventListener("DOMContentLoaded", () => {
   const selector = ".bd-sidebar-secondary .nav-link, table.skmlp-summary code";
@@ -8,7 +9,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const texts = [];
     while (walker.nextNode()) texts.push(walker.currentNode);
     for (const text of texts) {
-      const parts = text.data.split(/(?<=[_.=,])/);
+      const parts = text.data.split(/(?<=[_=,])|(?<=\.)(?!\d)/);  // not inside "0.001"
       if (parts.length < 2) continue;
       const fragment = document.createDocumentFragment();
       parts.forEach((part, i) => {
