@@ -31,14 +31,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
-import sklearn
 from joblib import Parallel, delayed
 from sklearn.datasets import (
     load_breast_cancer,
@@ -55,9 +53,11 @@ from sklearn.neural_network import MLPClassifier as SkMLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-import skmlp
 from skmlp import MLPClassifier
 from skmlp.datasets import MNIST_ENV, load_mnist
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_training as bt  # noqa: E402  (the machine description, commit included)
 
 MODELS = ("skmlp", "sklearn", "sklearn-logistic")
 SCALERS = {"raw": None, "std": StandardScaler, "minmax": MinMaxScaler}
@@ -320,12 +320,9 @@ def main(argv=None) -> int:
         "summary": summarize(cells, args.budgets),
         "seeds": args.seeds,
         "n_jobs": args.n_jobs,
+        "quick": args.quick,  # a smoke test: 3 small data sets, not the documented figures
         "machine": {
-            "skmlp": skmlp.__version__,
-            "sklearn": sklearn.__version__,
-            "numpy": np.__version__,
-            "python": sys.version.split()[0],
-            "platform": platform.platform(),
+            **bt.machine_info(),  # platform, versions, git commit, load average
             "cpus": os.cpu_count(),
         },
     }

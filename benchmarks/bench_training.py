@@ -581,6 +581,21 @@ def git_commit() -> str | None:
     return out.stdout.strip() or None
 
 
+def git_dirty() -> bool | None:
+    """Whether skmlp's or the benchmarks' files differ from the checked-out commit."""
+    try:
+        out = subprocess.run(
+            ["git", "status", "--porcelain", "--", "skmlp", "benchmarks"],
+            cwd=Path(__file__).resolve().parents[1],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bool(out.stdout.strip()) if out.returncode == 0 else None
+
+
 def skmlp_source_digest() -> str:
     """SHA-1 of skmlp's Python sources, to tell apart runs of an uncommitted tree."""
     import skmlp
@@ -622,6 +637,7 @@ def machine_info() -> dict:
         "skmlp_kernels": skmlp.kernel_backend(),
         "numba": _version_of("numba"),
         "git_commit": git_commit(),
+        "git_dirty": git_dirty(),
         "skmlp_source_sha1": skmlp_source_digest(),
         "env": {name: os.environ.get(name) for name in ENV_VARS},
         "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,

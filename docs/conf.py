@@ -209,11 +209,20 @@ else:
     # Pages without sub-pages need no left sidebar: give its width to the text.
     html_sidebars = {
         page: []
-        for page in ("index", "derivation", "user_guide", "coming_from_sklearn", "benchmarks")
+        for page in (
+            "index",
+            "derivation",
+            "user_guide",
+            "coming_from_sklearn",
+            "benchmarks",
+            "faq",
+            "changelog",
+        )
     }
 html_title = f"skmlp {release}"
 html_static_path = ["_static"]
 html_css_files = ["skmlp.css"]
+html_js_files = ["skmlp.js"]  # break opportunities in long identifiers
 html_show_sourcelink = False
 
 

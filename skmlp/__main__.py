@@ -1,12 +1,17 @@
 """``python -m skmlp``: train the derivation's network and report its accuracy.
 
 By default on scikit-learn's bundled digits (8x8 images, 1,797 samples), so it
-runs anywhere in seconds; ``--mnist PATH`` trains on MNIST instead.
+runs anywhere in seconds; ``--mnist PATH`` trains on MNIST instead. It says
+which kernels run the fit and why, and shows the epochs as they pass (on
+stderr; ``--quiet`` turns that off, ``--verbose`` prints every epoch's line).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib.util
+import re
 import sys
 import time
 import warnings
@@ -16,8 +21,10 @@ from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
-from . import MLPClassifier, __version__, _kernels
+from . import MLPClassifier, __version__, _kernels, get_config
 from .datasets import load_mnist
+
+_EPOCH_LINE = re.compile(r"Iteration (\d+), loss = (\S+)")
 
 
 def positive_int(text: str) -> int:
@@ -95,9 +102,93 @@ def parse_args(argv=None):
         default=None,
         help="train on MNIST from this .npz file (no PATH: $SKMLP_MNIST or OpenML)",
     )
-    parser.add_argument("--verbose", action="store_true", help="print the loss per epoch")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--verbose", action="store_true", help="print every epoch's loss on its own line"
+    )
+    shown.add_argument("--quiet", action="store_true", help="no progress while training")
     parser.add_argument("--version", action="version", version=f"skmlp {__version__}")
     return parser.parse_args(argv)
+
+
+def kernels_line(n_samples: int, units: list, epochs: int) -> str:
+    """Which kernels the fit runs, and why, in one line."""
+    module = _kernels.for_fit(n_samples, units, epochs)
+    name = module.__name__.rsplit("_", 1)[-1]
+    setting = get_config()["kernels"]
+    if setting != "auto":
+        return f"kernels: {name} (set to {setting!r} by SKMLP_KERNELS or skmlp.set_config)"
+    n_parameters = sum((a + 1) * b for a, b in zip(units[:-1], units[1:]))
+    work = float(n_samples) * n_parameters * epochs
+    threshold = f"{_kernels.AUTO_NUMBA_WORK:.0e}".replace("e+", "e")  # "1e10"
+    this_fit = (
+        f"this fit's work is {work:.1e}".replace("e+", "e")
+        + f" ({n_samples} rows x {n_parameters} parameters x "
+        f"{epochs} epochs)"
+    )
+    if work < _kernels.AUTO_NUMBA_WORK:
+        return (
+            f'kernels: numpy, as kernels="auto" gives numba\'s compiled loops only to work '
+            f"of {threshold} or more, where they repay their loading; {this_fit}"
+        )
+    if name == "numba":
+        return (
+            f'kernels: numba, as kernels="auto" gives them work of {threshold} or more; ' + this_fit
+        )
+    installed = importlib.util.find_spec("numba") is not None
+    why = (
+        "numba could not be loaded"
+        if installed
+        else 'numba is not installed (pip install -e ".[fast]")'
+    )
+    return f"kernels: numpy, as {why}; {this_fit}"
+
+
+class EpochProgress:
+    """The estimator's per-epoch lines (``verbose=True``) as one progress line.
+
+    On a terminal the line is rewritten in place; elsewhere (a pipe, a log
+    file) about ten lines are printed over the fit. Other lines pass through.
+    """
+
+    def __init__(self, epochs: int, stream=None):
+        self.epochs = epochs
+        self.stream = sys.stderr if stream is None else stream
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.every = max(1, epochs // 10)
+        self.pending = ""
+        self.open_line = False
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        while "\n" in self.pending:
+            line, self.pending = self.pending.split("\n", 1)
+            self._line(line)
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def _line(self, line: str) -> None:
+        match = _EPOCH_LINE.match(line)
+        if match is None:
+            if line.strip():
+                self.close()
+                print(line, file=self.stream)
+            return
+        epoch = int(match.group(1))
+        text = f"epoch {epoch}/{self.epochs}, loss {float(match.group(2)):.4f}"
+        if self.tty:
+            self.stream.write("\r" + text.ljust(40))
+            self.open_line = True
+        elif epoch == 1 or epoch % self.every == 0:
+            print(text, file=self.stream)
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.open_line:
+            self.stream.write("\n")
+            self.open_line = False
 
 
 def load_data(args, dtype):
@@ -132,22 +223,24 @@ def main(argv=None) -> int:
         max_iter=args.epochs,
         batch_size="auto" if args.batch_size is None else args.batch_size,
         random_state=args.seed,
-        verbose=args.verbose,
+        verbose=not args.quiet,  # per-epoch lines, shown as progress unless --verbose
     )
-    # the kernels that kernels="auto" picks for this fit's work (see set_config)
     n_outputs = len(np.unique(y_train))
     units = [X_train.shape[1], *args.hidden, 1 if n_outputs == 2 else n_outputs]
-    kernels = _kernels.for_fit(X_train.shape[0], units, args.epochs)
     print(
         f"skmlp {__version__}: {name}, {X_train.shape[0]} train / {X_test.shape[0]} test "
         f"samples, {X_train.shape[1]}-{'-'.join(map(str, args.hidden))}-"
         f"{len(np.unique(y_train))} network, {args.activation} hidden, "
-        f"{args.output} output, solver={args.solver}, {np.dtype(dtype).name}, "
-        f"{kernels.__name__.rsplit('_', 1)[-1]} kernels"
+        f"{args.output} output, solver={args.solver}, {np.dtype(dtype).name}"
     )
+    print(kernels_line(X_train.shape[0], units, args.epochs), flush=True)
+    progress = None if args.verbose or args.quiet else EpochProgress(args.epochs)
     start = time.perf_counter()
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), contextlib.ExitStack() as stack:
         warnings.simplefilter("ignore", ConvergenceWarning)
+        if progress is not None:
+            stack.callback(progress.close)
+            stack.enter_context(contextlib.redirect_stdout(progress))
         clf.fit(X_train, y_train)
     seconds = time.perf_counter() - start
     print(f"epochs:         {clf.n_iter_}")

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import copy
 import warnings
+from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 from scipy import sparse
 from scipy.special import expit
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import check_scoring
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     check_classification_targets,
     type_of_target,
@@ -38,6 +39,29 @@ from ._split import validation_split
 from ._training import fit_lbfgs, fit_stochastic
 from ._validation import check_sample_weight, class_weight_per_sample
 from .exceptions import InconsistentVersionWarning
+
+if TYPE_CHECKING:  # the public API's types, for type checkers (the package ships py.typed)
+    from typing import TypeAlias
+
+    from numpy.typing import ArrayLike, NDArray
+
+    #: ``X``: numpy arrays, anything numpy converts (lists, DataFrames), arrays of
+    #: an Array API library under dispatch, or SciPy sparse matrices and arrays.
+    MatrixLike: TypeAlias = ArrayLike | sparse.spmatrix | sparse.sparray
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
+
+    # scikit-learn ships no annotations: its decorators would hide the typed
+    # signatures below behind Any. Type checkers read these instead.
+    def _fit_context(*, prefer_skip_nested_validation: bool) -> Callable[[_F], _F]: ...
+
+    def available_if(check: Callable[[Any], bool]) -> Callable[[_F], _F]: ...
+
+else:
+    from sklearn.base import _fit_context
+    from sklearn.utils.metaestimators import available_if
+
+_Self = TypeVar("_Self", bound="MLPClassifier")
 
 
 def _partial_fit_available(estimator) -> bool:
@@ -65,12 +89,16 @@ def _partial_fit_available(estimator) -> bool:
 class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """Multilayer perceptron classifier trained by backpropagation.
 
-    A drop-in for :class:`sklearn.neural_network.MLPClassifier`: the same
-    parameters and fitted attributes with the same meanings. By default it is
-    the network of the derivation that skmlp is built on: sigmoid hidden units
-    and one sigmoid output per class, trained on the cross-entropy summed over
-    the outputs, whose output-layer gradients are ``A_h.T @ (A_out - Y)`` and
-    ``(A_out - Y).sum(axis=0)``.
+    The API of :class:`sklearn.neural_network.MLPClassifier` (the same
+    parameters and fitted attributes with the same meanings), not its default
+    network. By default it is the network of the derivation that skmlp is
+    built on: sigmoid hidden units and one sigmoid output per class, trained
+    on the cross-entropy summed over the outputs (so its losses are about
+    three times scikit-learn's on ten classes), whose output-layer gradients
+    are ``A_h.T @ (A_out - Y)`` and ``(A_out - Y).sum(axis=0)``.
+    ``MLPClassifier(activation="relu", output_activation="softmax")`` is
+    scikit-learn's network. See the :ref:`user_guide` and
+    :doc:`/coming_from_sklearn`.
 
     Parameters
     ----------
@@ -276,13 +304,15 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
     With ``sklearn.set_config(array_api_dispatch=True)`` (and the environment
     variable ``SCIPY_ARRAY_API=1`` set before scipy is imported), X may be an
-    array of any Array API library scikit-learn supports (torch on the CPU or
-    a GPU, CuPy, array-api-strict): training runs on X's device,
+    array of any Array API library scikit-learn supports (torch, CuPy,
+    array-api-strict; run so far on array-api-strict and torch's CPU tensors,
+    not yet on a GPU): training runs on X's device,
     ``coefs_``, ``intercepts_`` and the optimizer's state are arrays of that
     library there, and predictions come back there (``classes_`` stays a
     numpy array). The model starts from the same random draws as on numpy,
     so it is the numpy fit's model to rounding. On torch CUDA tensors the
-    full minibatches of an unweighted fit replay one captured CUDA graph.
+    full minibatches of an unweighted fit replay one captured CUDA graph (a
+    path not yet run on a GPU).
     "lbfgs" runs scipy's L-BFGS-B on the host, sending the parameters to the
     device and the gradient back at each evaluation; early stopping's split
     is made on the host. A fitted model predicts on arrays of the namespace
@@ -345,36 +375,55 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         "scoring": [str, callable, None],
     }
 
+    # Set by fit (see Attributes above); declared here for type checkers only.
+    classes_: NDArray[Any]
+    loss_: float
+    best_loss_: float | None
+    loss_curve_: list[float]
+    validation_scores_: list[float] | None
+    validation_loss_curve_: list[float] | None
+    best_validation_score_: float | None
+    t_: int
+    coefs_: list[NDArray[Any]]
+    intercepts_: list[NDArray[Any]]
+    n_features_in_: int
+    feature_names_in_: NDArray[Any]
+    n_iter_: int
+    learning_rate_init_: float
+    n_layers_: int
+    n_outputs_: int
+    out_activation_: str
+
     def __init__(
         self,
-        hidden_layer_sizes=(100,),
-        activation="logistic",
+        hidden_layer_sizes: int | Sequence[int] | NDArray[np.integer[Any]] = (100,),
+        activation: Literal["identity", "logistic", "tanh", "relu"] = "logistic",
         *,
-        output_activation="logistic",
-        solver="adam",
-        alpha=0.0001,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init="auto",
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-        class_weight=None,
-        scoring=None,
-    ):
+        output_activation: Literal["logistic", "softmax"] = "logistic",
+        solver: Literal["lbfgs", "sgd", "adam"] = "adam",
+        alpha: float = 0.0001,
+        batch_size: int | Literal["auto"] = "auto",
+        learning_rate: Literal["constant", "invscaling", "adaptive"] = "constant",
+        learning_rate_init: float | Literal["auto"] = "auto",
+        power_t: float = 0.5,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: int | np.random.RandomState | None = None,
+        tol: float = 1e-4,
+        verbose: bool | int | Literal["progress"] = False,
+        warm_start: bool = False,
+        momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        n_iter_no_change: int | float = 10,
+        max_fun: int = 15000,
+        class_weight: Mapping[Any, float] | Literal["balanced"] | None = None,
+        scoring: str | Callable[..., float] | None = None,
+    ) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.output_activation = output_activation
@@ -484,7 +533,9 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self: _Self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> _Self:
         """Fit the model to data X and targets y.
 
         Parameters
@@ -517,7 +568,13 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
     @available_if(_partial_fit_available)
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, sample_weight=None, classes=None):
+    def partial_fit(
+        self: _Self,
+        X: MatrixLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        classes: ArrayLike | None = None,
+    ) -> _Self:
         """Update the model with one epoch over the given data.
 
         The optimizer's state is kept from one call to the next.
@@ -557,7 +614,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         """
         return self._fit(X, y, sample_weight, classes=classes, incremental=True)
 
-    def reset_optimizer(self):
+    def reset_optimizer(self: _Self) -> _Self:
         """Forget the optimizer's state, keeping the weights.
 
         The next ``warm_start`` fit or ``partial_fit`` call starts with fresh
@@ -932,7 +989,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             )
         return Z
 
-    def decision_function(self, X):
+    def decision_function(self, X: MatrixLike) -> NDArray[Any]:
         """The output layer's logits ``Z_out``, before the output activation.
 
         Parameters
@@ -959,7 +1016,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         Z = self._validated_logits(X, "decision_function")
         return Z[:, 0] if self.n_outputs_ == 1 and not self._multilabel else Z
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> NDArray[Any]:
         """Predict the class of each sample.
 
         Parameters
@@ -1011,7 +1068,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         _, device = namespace_and_device(Z)
         return xp.take(xp.asarray(self.classes_, device=device), index, axis=0)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: MatrixLike) -> NDArray[Any]:
         """Probability of each class for each sample.
 
         Parameters
@@ -1046,7 +1103,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             return _side_by_side(_sigmoid(-Z, xp), _sigmoid(Z, xp), xp)
         return xp.exp(self._multiclass_log_proba(Z, xp))
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: MatrixLike) -> NDArray[Any]:
         """Log of the probability of each class, computed from the logits.
 
         Finite where the probability itself rounds to 0.

@@ -67,3 +67,65 @@ def test_given_learning_rate_and_batch_size_are_used(monkeypatch, capsys):
         main(["--learning-rate", "0.5", "--batch-size", "7", "--hidden", "3", "2"])
     assert seen["learning_rate_init"] == 0.5 and seen["batch_size"] == 7
     assert seen["hidden_layer_sizes"] == (3, 2)
+
+
+def test_says_which_kernels_run_and_why(capsys, monkeypatch):
+    monkeypatch.delenv("SKMLP_KERNELS", raising=False)
+    assert main(["--epochs", "2", "--hidden", "8", "--quiet"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    # digits: 1347 rows x (65*8 + 9*10) parameters x 2 epochs, far below the threshold
+    assert lines[1] == (
+        'kernels: numpy, as kernels="auto" gives numba\'s compiled loops only to work of '
+        "1e10 or more, where they repay their loading; this fit's work is 1.6e06 "
+        "(1347 rows x 610 parameters x 2 epochs)"
+    )
+
+
+def test_a_kernels_setting_is_named_as_the_reason(capsys):
+    import skmlp
+
+    with skmlp.config_context(kernels="numpy"):
+        assert main(["--epochs", "2", "--hidden", "8", "--quiet"]) == 0
+    assert "kernels: numpy (set to 'numpy'" in capsys.readouterr().out
+
+
+def test_shows_progress_by_default_on_stderr(capsys):
+    assert main(["--epochs", "20", "--hidden", "8"]) == 0
+    captured = capsys.readouterr()
+    shown = [line for line in captured.err.splitlines() if line.startswith("epoch ")]
+    # not a terminal: the first epoch, then every tenth of the fit
+    assert [line.split(",")[0] for line in shown] == [
+        f"epoch {k}/20" for k in (1, *range(2, 21, 2))
+    ]
+    assert "Iteration" not in captured.out + captured.err
+
+
+def test_quiet_shows_no_progress_and_verbose_every_epoch(capsys):
+    assert main(["--epochs", "3", "--hidden", "8", "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert "epoch " not in captured.err and "Iteration" not in captured.out
+    assert main(["--epochs", "3", "--hidden", "8", "--verbose"]) == 0
+    assert capsys.readouterr().out.count("Iteration ") == 3
+
+
+def test_progress_rewrites_one_line_on_a_terminal():
+    import io
+
+    from skmlp.__main__ import EpochProgress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Terminal()
+    progress = EpochProgress(3, stream)
+    progress.write("Iteration 1, loss = 2.50000000\nIteration 2, loss = 1.25")
+    progress.write("000000\nTraining loss did not improve.\n")
+    progress.close()
+    assert stream.getvalue() == (
+        "\r"
+        + "epoch 1/3, loss 2.5000".ljust(40)
+        + "\r"
+        + "epoch 2/3, loss 1.2500".ljust(40)
+        + "\nTraining loss did not improve.\n"
+    )

@@ -5,7 +5,8 @@
     it printed. Blocks on one page share their names, in page order. Any
     exception (a failed ``np.testing.assert_allclose``, an import error)
     stops the build with an ExtensionError, with or without ``-W``: the page
-    cannot go out with numbers that disagree.
+    cannot go out with numbers that disagree. So does any warning the block
+    raises (a ConvergenceWarning): what the pages show runs cleanly.
 
 ``:skmlp-line:`module.function | code```
     Shows ``code`` and links to ``module.function`` (documented on the
@@ -29,6 +30,7 @@ import importlib
 import inspect
 import io
 import re
+import warnings
 
 from docutils import nodes
 from sphinx import addnodes
@@ -54,7 +56,10 @@ class SkmlpExec(SphinxDirective):
             {"__name__": f"skmlp_exec_{self.env.docname.replace('/', '_')}"},
         )
         try:
-            with contextlib.redirect_stdout(stdout):
+            # A block that warns would teach readers code that warns: every
+            # warning is an error here (tests/test_snippets.py checks the same).
+            with contextlib.redirect_stdout(stdout), warnings.catch_warnings():
+                warnings.simplefilter("error")
                 exec(compile(code, f"<{self.env.docname}.rst:{self.lineno}>", "exec"), namespace)
         except Exception as exc:
             raise ExtensionError(
