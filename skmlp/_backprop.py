@@ -70,7 +70,9 @@ class Workspace:
     optimizer updates every parameter in one pass). The output buffer
     ``A[-1]`` is overwritten by ``delta_out`` in :func:`backward`. The
     buffers are arrays of the active kernels' namespace and device (numpy's
-    unless a fit on another library's arrays is under way).
+    unless a fit on another library's arrays is under way), and ``kernels``
+    are those kernels: :func:`forward` and :func:`backward` run on them
+    without looking them up again at every minibatch.
     """
 
     A: list
@@ -79,6 +81,7 @@ class Workspace:
     grad: Array
     dW: list
     db: list
+    kernels: object
 
     @classmethod
     def allocate(cls, layer_units: list[int], n_rows: int, dtype) -> Workspace:
@@ -86,7 +89,8 @@ class Workspace:
         n_out = layer_units[-1]
         n_layers = len(layer_units) - 1
         shapes = parameter_shapes(layer_units)
-        empty = _kernels.active().empty
+        kernels = _kernels.active()
+        empty = kernels.empty
         grad = empty((sum(math.prod(shape) for shape in shapes),), dtype)
         views = split_flat(grad, shapes)
         return cls(
@@ -98,6 +102,7 @@ class Workspace:
             grad=grad,
             dW=views[:n_layers],
             db=views[n_layers:],
+            kernels=kernels,
         )
 
     def rows(self, n: int) -> Workspace:
@@ -109,6 +114,7 @@ class Workspace:
             grad=self.grad,
             dW=self.dW,
             db=self.db,
+            kernels=self.kernels,
         )
 
 
@@ -116,7 +122,7 @@ def forward(
     X, coefs: list, intercepts: list, activation: str, out_activation: str, ws: Workspace
 ) -> Array:
     """Forward-propagate ``X``; fill ``ws.A`` and ``ws.Z_out``, return ``A_out``."""
-    kernels = _kernels.active()
+    kernels = ws.kernels
     n_layers = len(coefs)
     ws.A[0] = X
     for l in range(1, n_layers + 1):
@@ -133,12 +139,15 @@ def forward(
     return A_out
 
 
-def data_loss(Z_out: Array, Y: Array, out_activation: str, sample_weight: Array | None) -> float:
+def data_loss(
+    Z_out: Array, Y: Array, out_activation: str, sample_weight: Array | None, kernels=None
+) -> float:
     """Weighted sum over samples of the cross-entropy: ``sum_i s_i CE_i``.
 
-    ``CE_i`` is :func:`skmlp._activations.cross_entropy`, computed from the logits.
+    ``CE_i`` is :func:`skmlp._activations.cross_entropy`, computed from the logits
+    (by ``kernels``, the active ones when None: a workspace's ``kernels``).
     """
-    return _kernels.active().data_loss(Z_out, Y, out_activation, sample_weight)
+    return (kernels or _kernels.active()).data_loss(Z_out, Y, out_activation, sample_weight)
 
 
 def l2_penalty(coefs: list, alpha: float) -> float:
@@ -169,12 +178,18 @@ def backward(
     alpha: float,
     sample_weight: Array | None,
     ws: Workspace,
+    S: float | None = None,
 ) -> tuple[list, list]:
-    """Backpropagate after :func:`forward`; return ``(dW, db)`` in ``ws``."""
-    kernels = _kernels.active()
+    """Backpropagate after :func:`forward`; return ``(dW, db)`` in ``ws``.
+
+    ``S`` is the batch's total weight ``sum_i s_i`` when the caller has it
+    already (the training loop does), else it is summed here.
+    """
+    kernels = ws.kernels
     n_layers = len(coefs)
     alpha = float(alpha)  # a numpy float64 scalar would upcast float32 arithmetic
-    S = ws.Z_out.shape[0] if sample_weight is None else kernels.weight_sum(sample_weight)
+    if S is None:
+        S = ws.Z_out.shape[0] if sample_weight is None else kernels.weight_sum(sample_weight)
 
     # Output error.  For a sigmoid output with binary cross-entropy summed over
     # the outputs, dJ/da = (a - y) / (a (1 - a)) and da/dz = a (1 - a), so

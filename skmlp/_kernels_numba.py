@@ -291,7 +291,10 @@ def add_scaled(Y, a: float, X, scratch=None) -> None:
 # ``range(start, stop)`` would not vectorise, as numba must allow for negative
 # indices. With ``with_decay`` the gradient is g + decay p (the L2 term of the
 # weights, which come first in the flat vector), added in the same pass; the
-# compiler takes the branch on ``with_decay`` out of the loop.
+# compiler takes the branch on ``with_decay`` out of the loop. One compiled call
+# per step runs the loop on the weights, then on the biases (``n`` entries of
+# weights; ``n = 0`` when nothing is decayed): the slices are cut there, not
+# in Python.
 @_jit
 def _sgd(p, g, velocity, lr, momentum, nesterov, with_decay, decay):
     for i in range(p.shape[0]):
@@ -303,6 +306,14 @@ def _sgd(p, g, velocity, lr, momentum, nesterov, with_decay, decay):
             p[i] = (p[i] - step) + v * momentum  # p += mu v - lr g
         else:
             p[i] += v  # p += v
+
+
+@_jit
+def _sgd_flat(p, g, velocity, lr, momentum, nesterov, n, decay):
+    if n:
+        _sgd(p[:n], g[:n], velocity[:n], lr, momentum, nesterov, True, decay)
+    if n < p.shape[0]:
+        _sgd(p[n:], g[n:], velocity[n:], lr, momentum, nesterov, False, decay)  # decay unread
 
 
 def sgd_update(p, g, velocity, lr, momentum, nesterov, scratch, decay=0.0, n_decayed=0) -> None:
@@ -319,10 +330,7 @@ def sgd_update(p, g, velocity, lr, momentum, nesterov, scratch, decay=0.0, n_dec
     dtype = p.dtype.type
     lr, momentum, nesterov = dtype(lr), dtype(momentum), bool(nesterov)
     n = n_decayed if decay else 0  # the weights, then the biases
-    if n:
-        _sgd(p[:n], g[:n], velocity[:n], lr, momentum, nesterov, True, dtype(decay))
-    if n < p.shape[0]:
-        _sgd(p[n:], g[n:], velocity[n:], lr, momentum, nesterov, False, dtype(0))
+    _sgd_flat(p, g, velocity, lr, momentum, nesterov, n, dtype(decay))
 
 
 @_jit
@@ -337,6 +345,17 @@ def _adam(
         m[i] = mi
         v[i] = vi
         p[i] -= mi / (np.sqrt(vi) + epsilon) * lr_t  # p -= lr_t m / (sqrt(v) + eps)
+
+
+@_jit
+def _adam_flat(
+    p, g, m, v, beta_1, one_minus_beta_1, beta_2, one_minus_beta_2, lr_t, epsilon, n, decay
+):  # fmt: skip
+    hyper = (beta_1, one_minus_beta_1, beta_2, one_minus_beta_2, lr_t, epsilon)
+    if n:
+        _adam(p[:n], g[:n], m[:n], v[:n], *hyper, True, decay)
+    if n < p.shape[0]:
+        _adam(p[n:], g[n:], m[n:], v[n:], *hyper, False, decay)  # decay unread
 
 
 def adam_update(p, g, m, v, beta_1, beta_2, lr_t, epsilon, scratch, decay=0.0, n_decayed=0) -> None:
@@ -357,7 +376,4 @@ def adam_update(p, g, m, v, beta_1, beta_2, lr_t, epsilon, scratch, decay=0.0, n
         dtype(lr_t), dtype(epsilon),
     )  # fmt: skip
     n = n_decayed if decay else 0  # the weights, then the biases
-    if n:
-        _adam(p[:n], g[:n], m[:n], v[:n], *hyper, True, dtype(decay))
-    if n < p.shape[0]:
-        _adam(p[n:], g[n:], m[n:], v[n:], *hyper, False, dtype(0))
+    _adam_flat(p, g, m, v, *hyper, n, dtype(decay))

@@ -42,14 +42,17 @@ class _Optimizer:
         state["_scratch"] = None  # recreated on the first update after loading
         return state
 
-    def update(self, params: list, grads: list, decay: float = 0.0, n_decayed: int = 0) -> None:
+    def update(
+        self, params: list, grads: list, decay: float = 0.0, n_decayed: int = 0, kernels=None
+    ) -> None:
         """One step on each parameter array, in place.
 
         ``grads[i]`` is the gradient of ``params[i]``, except that the L2 term
         ``decay * p`` of its first ``n_decayed`` entries (the weights, which
         come before the biases in the flat vector) may be left out of it: the
         step then adds it in the same pass over the arrays. ``grads`` may be
-        overwritten.
+        overwritten. ``kernels`` run the step (the active ones when None; the
+        training loop passes the fit's, looked up once).
         """
         raise NotImplementedError
 
@@ -117,8 +120,10 @@ class SGDOptimizer(_Optimizer):
     def state_arrays(self) -> tuple:
         return (self.velocities,)
 
-    def update(self, params: list, grads: list, decay: float = 0.0, n_decayed: int = 0) -> None:
-        kernels = _kernels.active()
+    def update(
+        self, params: list, grads: list, decay: float = 0.0, n_decayed: int = 0, kernels=None
+    ) -> None:
+        kernels = kernels or _kernels.active()
         scratch = self._scratch_for(params, kernels)
         for p, g, v, s in zip(params, grads, self.velocities, scratch):
             kernels.sgd_update(
@@ -173,7 +178,9 @@ class AdamOptimizer(_Optimizer):
     def state_arrays(self) -> tuple:
         return (self.ms, self.vs)
 
-    def update(self, params: list, grads: list, decay: float = 0.0, n_decayed: int = 0) -> None:
+    def update(
+        self, params: list, grads: list, decay: float = 0.0, n_decayed: int = 0, kernels=None
+    ) -> None:
         self.t += 1
         b1, b2, eps = self.beta_1, self.beta_2, self.epsilon
         if isinstance(self.t, (int, np.integer)):  # cheaper than numbers.Integral per step
@@ -181,7 +188,7 @@ class AdamOptimizer(_Optimizer):
         else:  # the counter is on the device (a replayed step, _graph_step): so is this
             correction = namespace_of(self.t).sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
         lr_t = self.learning_rate * correction
-        kernels = _kernels.active()
+        kernels = kernels or _kernels.active()
         scratch = self._scratch_for(params, kernels)
         for p, g, m, v, s in zip(params, grads, self.ms, self.vs, scratch):
             kernels.adam_update(p, g, m, v, b1, b2, lr_t, eps, s, decay, n_decayed)

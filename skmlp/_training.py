@@ -201,7 +201,8 @@ def _fit_stochastic(
     ws_full = Workspace.allocate(units, batch_size, X.dtype)
     ws_short = ws_full.rows(n_samples % batch_size) if n_samples % batch_size else None
     batches = _Batches(X, Y, sample_weight, batch_size, rows)
-    weight_sum = _kernels.active().weight_sum  # a Python float (on a device, it waits for it)
+    kernels = ws_full.kernels  # the fit's (see _work_kernels), looked up once for every step
+    weight_sum = kernels.weight_sum  # a Python float (on a device, it waits for it)
     if sample_weight is None:
         S_total = n_samples
     else:
@@ -213,6 +214,7 @@ def _fit_stochastic(
     n_weights = sum(math.prod(W.shape) for W in est.coefs_)  # the flat vector: weights first
     out_act, act = est.out_activation_, est.activation
     alpha = float(est.alpha)  # a numpy float64 (e.g. from np.logspace) would upcast float32
+    grads = [ws_full.grad]  # ws_short shares it
 
     def step(Xb, Yb, swb, ws, S_b):
         """One minibatch of total weight S_b: forward, its data loss (returned),
@@ -221,13 +223,13 @@ def _fit_stochastic(
         # The batch's J is (data + penalty) / S_b; the epoch's loss weighs each
         # batch by S_b, so only the data term is summed and the penalty is added
         # once per epoch.
-        data_term = data_loss(ws.Z_out, Yb, out_act, swb)
+        data_term = data_loss(ws.Z_out, Yb, out_act, swb, kernels)
         if not on_device and not math.isfinite(data_term):
             raise diverged_error(est, f"in epoch {est.n_iter_ + 1}")
         # ws.grad = (dW, db) without the L2 term (alpha / S_b) W of dW: the
         # optimizer adds it in the same pass as its update.
-        backward(Yb, est.coefs_, act, 0.0, swb, ws)
-        optimizer.update(params, [ws.grad], decay=alpha / S_b, n_decayed=n_weights)
+        backward(Yb, est.coefs_, act, 0.0, swb, ws, S=S_b)
+        optimizer.update(params, grads, alpha / S_b, n_weights, kernels)
         return data_term
 
     # On torch's GPUs, the full minibatches replay this step, captured (_graph_step).

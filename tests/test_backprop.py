@@ -7,7 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import sparse
 
-from skmlp._backprop import Workspace, forward, loss, loss_and_gradients
+from skmlp._backprop import Workspace, backward, forward, loss, loss_and_gradients
 
 HIDDEN_ACTIVATIONS = ["identity", "logistic", "tanh", "relu"]
 OUTPUT_ACTIVATIONS = ["logistic", "softmax"]
@@ -253,3 +253,19 @@ def test_short_batch_rows_of_a_workspace():
     assert J2 == pytest.approx(J, rel=1e-12)
     for got, want in zip(dW2 + db2, expected):
         assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+
+
+def test_backward_with_the_batch_weight_given_is_backward_summing_it():
+    """The training loop hands backward the total weight S it summed already."""
+    X, Y, coefs, intercepts = _small_problem(5, "softmax", n=10)
+    sw = np.random.default_rng(3).uniform(0.5, 2.0, X.shape[0])
+    ws = Workspace.allocate(_units(X, coefs), X.shape[0], X.dtype)
+    grads = []
+    for S in (None, float(sw.sum())):
+        forward(X, coefs, intercepts, "tanh", "softmax", ws)
+        backward(Y, coefs, "tanh", 0.3, sw, ws, S=S)
+        grads.append(ws.grad.copy())
+    assert np.array_equal(grads[1], grads[0])
+    forward(X, coefs, intercepts, "tanh", "softmax", ws)
+    backward(Y, coefs, "tanh", 0.3, sw, ws, S=2 * float(sw.sum()))  # S scales every gradient
+    assert_allclose(ws.grad, grads[0] / 2, rtol=1e-12)

@@ -1,8 +1,9 @@
-"""Keep benchmarks/bench_training.py working: a smoke run with ``--quick``."""
+"""Keep benchmarks/bench_training.py and profile_training.py working: runs with ``--quick``."""
 
 import importlib.util
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_training.py"
+PROFILE = SCRIPT.parent / "profile_training.py"
 
 
 def _config_names():
@@ -80,3 +82,25 @@ def test_missing_mnist_is_a_clear_error(tmp_path):
     assert "cannot load MNIST" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "o.json").exists()
+
+
+def test_profile_reports_every_phase():
+    """profile_training splits the epoch into phases that add up to the fit's time."""
+    proc = subprocess.run(
+        [sys.executable, str(PROFILE), "--quick", "--config", "2", "--epochs", "2"]
+        + ["--kernels", "numpy"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    header, *rows = proc.stdout.strip().splitlines()
+    assert "(numpy kernels)" in header and "bare gather" in header
+    phases = dict(re.fullmatch(r"\s+(.+?)\s+(\S+) s/epoch\s+\S+%", row).groups() for row in rows)
+    assert set(phases) == {
+        "forward", "data_loss", "backward", "optimizer.update", "gather",
+        "set-up before the epochs", "rest (loop, epoch end)",
+    }  # fmt: skip
+    total = float(re.search(r": (\S+) s/epoch", header).group(1))
+    seconds = [float(s) for s in phases.values()]
+    assert all(s >= 0 for s in seconds) and math.isclose(sum(seconds), total, abs_tol=1e-3)

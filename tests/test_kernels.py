@@ -10,12 +10,14 @@ import os
 import subprocess
 import sys
 import threading
+import warnings
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit, softmax
 from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
 
 import skmlp
 from skmlp import MLPClassifier, _config, _kernels, _kernels_numpy
@@ -241,6 +243,40 @@ def assert_fits_agree_to_rounding(a, b, X, dtype) -> None:
         assert W_b.dtype == dtype
         assert_allclose(W_b, W_a, rtol=rtol, atol=rtol * np.abs(W_a).max())
     assert_array_equal(b.predict(X), a.predict(X))
+
+
+@pytest.mark.parametrize("kernels", ["numpy", "numba"])
+def test_kernels_are_looked_up_per_fit_not_per_minibatch(kernels, monkeypatch):
+    """The minibatch step runs on the kernels chosen for the fit: the lookups
+    (``_kernels.active``) do not grow with the number of minibatches, and a
+    weighted fit sums each batch's weights once."""
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:320] / 16, y[:320]
+    calls = {"active": 0, "weight_sum": 0}
+    active = _kernels.active
+    module = _kernels_numpy if kernels == "numpy" else numba_kernels
+    weight_sum = module.weight_sum
+
+    def counting_active():
+        calls["active"] += 1
+        return active()
+
+    def counting_weight_sum(a):
+        calls["weight_sum"] += 1
+        return weight_sum(a)
+
+    monkeypatch.setattr(_kernels, "active", counting_active)
+    monkeypatch.setattr(module, "weight_sum", counting_weight_sum)
+    counts = []
+    for batch_size in (160, 10):  # 2 and 32 minibatches
+        calls.update(active=0, weight_sum=0)
+        clf = MLPClassifier((8,), solver="sgd", batch_size=batch_size, max_iter=1, random_state=0)
+        with skmlp.config_context(kernels=kernels), warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(X, y, sample_weight=np.linspace(0.5, 2.0, len(y)))
+        counts.append(dict(calls))
+    assert counts[0]["active"] == counts[1]["active"] > 0
+    assert counts[1]["weight_sum"] - counts[0]["weight_sum"] == 32 - 2
 
 
 # --------------------------------------------------------------------------
