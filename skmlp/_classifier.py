@@ -869,6 +869,10 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         ``n * n_features``.
         """
         n_layers = len(self.coefs_)
+        # The network as fitted: set_params(activation=...) after fit changes
+        # the next fit's network, not this one (out_activation_ and coefs_'
+        # shapes are the fitted output layer and hidden_layer_sizes).
+        activation = self._fitted_activation
         kernels = _kernels.for_work(
             X.shape[0] * sum(W.shape[0] * W.shape[1] for W in self.coefs_), X
         )
@@ -880,7 +884,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             if l == 1 and X_given is not None and not _all_finite(Z, by_sum=True):
                 self._check_finite_input(X_given, X)
             if l < n_layers:
-                kernels.bias_activation(Z, b, self.activation)  # A[l] = phi(Z[l] + b[l])
+                kernels.bias_activation(Z, b, activation)  # A[l] = phi(Z[l] + b[l])
             else:
                 Z += b  # Z_out = A[L-1] W[L] + b[L]
             A = Z

@@ -1,0 +1,281 @@
+"""Defects found by fuzzing and fault injection (issue 19), each pinned by a test.
+
+Each test below was seen failing before its fix (the report of issue 19 says how).
+"""
+
+import copy
+import pickle
+import signal
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+from sklearn.datasets import load_digits, make_blobs
+from sklearn.exceptions import ConvergenceWarning
+
+import skmlp
+import skmlp._training as training
+from skmlp import MLPClassifier
+
+
+def _quietly(method, *args, **kwargs):
+    """Call ``method``, ignoring only the ConvergenceWarning of a deliberately short run."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return method(*args, **kwargs)
+
+
+def _parameters(clf):
+    return [np.asarray(p) for p in clf.coefs_ + clf.intercepts_]
+
+
+# --------------------------------------------------------------------------
+# 1. set_params after fit does not change the fitted model's predictions.
+# --------------------------------------------------------------------------
+def _predictions(clf, X):
+    return {
+        "predict": clf.predict(X),
+        "predict_proba": clf.predict_proba(X),
+        "predict_log_proba": clf.predict_log_proba(X),
+        "decision_function": clf.decision_function(X),
+        "score": clf.score(X, np.asarray(clf.predict(X))),
+    }
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"activation": "relu"},
+        {"activation": "identity"},
+        {"output_activation": "softmax"},
+        {"hidden_layer_sizes": (7, 3)},
+    ],
+    ids=lambda change: next(iter(change)),
+)
+def test_set_params_after_fit_keeps_the_fitted_network(change):
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:300] / 16.0, y[:300]
+    clf = MLPClassifier(
+        hidden_layer_sizes=(20,),
+        activation="logistic",
+        output_activation="logistic",
+        solver="lbfgs",
+        max_iter=60,
+        random_state=0,
+    )
+    _quietly(clf.fit, X, y)
+    before = _predictions(clf, X)
+    restored = pickle.loads(pickle.dumps(clf))
+    clf.set_params(**change)
+    after = _predictions(clf, X)
+    for name in before:
+        assert_array_equal(after[name], before[name], err_msg=name)
+    # the pickled model too, changed before or after pickling
+    changed_then_pickled = pickle.loads(pickle.dumps(clf))
+    for name, value in _predictions(changed_then_pickled, X).items():
+        assert_array_equal(value, before[name], err_msg=name)
+    for name, value in _predictions(restored.set_params(**change), X).items():
+        assert_array_equal(value, before[name], err_msg=name)
+    # A continued fit still refuses the change, and leaves the model as it was ...
+    with pytest.raises(ValueError, match="differs from the fitted model"):
+        _quietly(clf.set_params(warm_start=True).fit, X, y)
+    for name, value in _predictions(clf, X).items():
+        assert_array_equal(value, before[name], err_msg=name)
+    # ... and a new fit builds the new network.
+    _quietly(clf.set_params(warm_start=False).fit, X, y)
+    key = next(iter(change))
+    if key == "activation":
+        assert clf._fitted_activation == change[key]
+    elif key == "output_activation":
+        assert clf.out_activation_ == change[key]
+    else:
+        assert [W.shape[1] for W in clf.coefs_[:-1]] == list(change[key])
+
+
+def test_set_params_activation_after_fit_keeps_the_digits_accuracy():
+    """The issue's case: a sigmoid network run through relu lost half its accuracy."""
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    clf = _quietly(
+        MLPClassifier(
+            hidden_layer_sizes=(32,), activation="logistic", max_iter=30, random_state=0
+        ).fit,
+        X[:1200],
+        y[:1200],
+    )
+    accuracy = clf.score(X[1200:], y[1200:])
+    assert accuracy > 0.85
+    assert clf.set_params(activation="relu").score(X[1200:], y[1200:]) == accuracy
+
+
+# --------------------------------------------------------------------------
+# 2 and 3. Ctrl-C at any line of an epoch's end leaves the books of one epoch.
+# --------------------------------------------------------------------------
+SKMLP_DIR = Path(skmlp.__file__).parent
+# The modules whose lines run at an epoch's end (the loop, the books, the
+# interrupt guard, the optimizer's schedule, the progress reporter, callbacks).
+MODULES = ("_training.py", "_interrupts.py", "_optimizers.py", "_progress.py", "_callbacks.py")
+TRACED = {str(SKMLP_DIR / name) for name in MODULES}
+
+# The functions of the minibatch steps and of the setup, whose lines are not counted
+# (an interrupt there is no epoch's end, and tracing every line is slow).
+NOT_COUNTED = {
+    "step", "epoch", "update", "_scratch_for", "<genexpr>", "make_optimizer", "__init__",
+    "_flatten_parameters", "resolve_batch_size", "_work_kernels", "fit_stochastic",
+    "begin_fit", "progress",
+}  # fmt: skip
+
+
+class _SigintAtLine:
+    """A trace function that sends a real SIGINT at the ``k``-th line run in TRACED.
+
+    The signal goes through Python's own handler, as a Ctrl-C does: it raises
+    KeyboardInterrupt at that line, unless the code holds SIGINT back there.
+    """
+
+    def __init__(self, k):
+        self.k, self.count = k, 0
+
+    def __call__(self, frame, event, arg):
+        return self._line if frame.f_code.co_filename in TRACED else None
+
+    def _line(self, frame, event, arg):
+        if event == "line" and frame.f_code.co_name not in NOT_COUNTED:
+            self.count += 1
+            if self.count == self.k:
+                signal.raise_signal(signal.SIGINT)
+        return self._line
+
+
+def _fit_with_sigint_at(clf, X, y, k):
+    """Fit with a SIGINT at line k; returns (completed, lines counted)."""
+    tracer = _SigintAtLine(k)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    sys.settrace(tracer)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "interrupted", "max_iter reached"
+            clf.fit(X, y)
+        completed = True
+    except KeyboardInterrupt:  # after the loop: the fit failed and left no model
+        completed = False
+    finally:
+        sys.settrace(None)
+        signal.signal(signal.SIGINT, previous)
+    return completed, tracer.count
+
+
+def _books(clf):
+    names = ["n_iter_", "t_", "loss_", "loss_curve_", "best_loss_", "_no_improvement_count"]
+    names += ["validation_scores_", "validation_loss_curve_", "best_validation_score_"]
+    books = {name: copy.deepcopy(getattr(clf, name)) for name in names}
+    if clf.early_stopping:
+        books["_best_validation_loss"] = clf._best_validation_loss
+    books["learning_rate"] = clf._optimizer.learning_rate
+    return books
+
+
+@pytest.mark.skipif(
+    not hasattr(signal, "raise_signal") or sys.gettrace() is not None,
+    reason="needs signal.raise_signal and no other tracer (coverage)",
+)
+@pytest.mark.parametrize(
+    "params",
+    [
+        # a stall every 2 epochs lowers the rate: the optimizer's books too
+        dict(early_stopping=True, learning_rate="adaptive", tol=1e9, n_iter_no_change=1),
+        dict(early_stopping=False, learning_rate="invscaling", tol=0.0, n_iter_no_change=9),
+    ],
+    ids=["early_stopping", "training_loss"],
+)
+def test_sigint_at_every_line_of_training_leaves_whole_epochs(params):
+    X, y = make_blobs(n_samples=40, centers=2, n_features=3, cluster_std=3.0, random_state=0)
+    model = MLPClassifier(
+        hidden_layer_sizes=(3,),
+        solver="sgd",
+        learning_rate_init=0.05,
+        momentum=0.0,
+        batch_size=30,  # one or two minibatches per epoch
+        validation_fraction=0.25,
+        max_iter=3,
+        random_state=0,
+        **params,
+    )
+    with skmlp.config_context(kernels="numpy"):
+        references = {0: None}
+        for n in range(1, 4):
+            references[n] = _quietly(copy.deepcopy(model).set_params(max_iter=n).fit, X, y)
+        full = references[3]
+        assert full.n_iter_ == 3  # no stop before max_iter: each prefix is a reference
+        _, n_lines = _fit_with_sigint_at(copy.deepcopy(model), X, y, k=0)
+        assert n_lines > 50
+        n_train = full.t_ // full.n_iter_
+        outcomes = set()
+        for k in range(1, n_lines + 1):
+            clf = copy.deepcopy(model)
+            completed, _ = _fit_with_sigint_at(clf, X, y, k)
+            if not completed:
+                assert not hasattr(clf, "coefs_"), k  # a failed fit leaves no model
+                outcomes.add("failed")
+                continue
+            n = clf.n_iter_
+            outcomes.add(n)
+            assert len(clf.loss_curve_) == n and clf.t_ == n * n_train, k
+            if clf.early_stopping:
+                assert len(clf.validation_scores_) == len(clf.validation_loss_curve_) == n, k
+                if n:
+                    assert clf.best_validation_score_ == max(clf.validation_scores_), k
+            if n == 0:
+                continue
+            assert _books(clf) == _books(references[n]), k
+            if clf.early_stopping:  # the kept epoch's weights, as an uninterrupted run of n
+                for p, q in zip(_parameters(clf), _parameters(references[n])):
+                    assert_array_equal(p, q, err_msg=str(k))
+    # Not vacuous: the interrupts landed in every epoch, and after the loop
+    assert outcomes >= {0, 1, 2, 3, "failed"}
+
+
+class _InterruptingBar:
+    """A progress reporter whose ``at``-th step raises KeyboardInterrupt (Ctrl-C in tqdm)."""
+
+    def __init__(self, at):
+        self.at, self.steps = at, 0
+
+    def step(self, message):
+        self.steps += 1
+        if self.steps == self.at:
+            raise KeyboardInterrupt
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("at", [1, 2, 5, 9])
+def test_ctrl_c_while_an_epoch_is_reported_keeps_the_best_epoch(monkeypatch, at):
+    """The issue's case: Ctrl-C in the progress bar (or a callback) at an epoch's end."""
+    X, y = make_blobs(n_samples=120, centers=3, n_features=4, cluster_std=4.0, random_state=0)
+    model = MLPClassifier(
+        hidden_layer_sizes=(8,),
+        solver="adam",
+        learning_rate_init=0.02,
+        early_stopping=True,
+        validation_fraction=0.3,
+        n_iter_no_change=50,
+        max_iter=12,
+        random_state=0,
+    )
+    with skmlp.config_context(kernels="numpy"):
+        reference = _quietly(copy.deepcopy(model).set_params(max_iter=at).fit, X, y)
+        full = _quietly(copy.deepcopy(model).fit, X, y)
+        monkeypatch.setattr(training, "progress", lambda *args, **kwargs: _InterruptingBar(at))
+        clf = copy.deepcopy(model)
+        with pytest.warns(UserWarning, match=f"after {at} complete epoch"):
+            clf.fit(X, y)
+    assert clf.n_iter_ == len(clf.loss_curve_) == len(clf.validation_scores_) == at
+    assert clf.validation_scores_ == full.validation_scores_[:at]
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    for p, q in zip(_parameters(clf), _parameters(reference)):
+        assert_array_equal(p, q)
