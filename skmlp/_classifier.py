@@ -158,8 +158,10 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         Hold out ``validation_fraction`` of the distinct training samples
         (stratified for single-output targets; identical rows stay on one
         side), stop once the validation score stalls, and keep the weights
-        that scored best. An epoch where the score holds its best value while
-        the validation loss falls by ``tol`` counts as progress. With
+        that scored best. An epoch where the score holds its best value
+        (within ``tol``) while the validation loss falls by ``tol`` counts as
+        progress; among scores within ``tol`` of the best, the validation
+        loss decides which weights are kept. With
         ``early_stopping=True`` the model has no ``partial_fit``.
 
     validation_fraction : float, default=0.1
