@@ -763,7 +763,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         if first_pass:
             binarizer = LabelBinarizer()
             if incremental and classes is not None and not self._multilabel:
-                binarizer.fit(np.asarray(classes))
+                binarizer.fit(_classes_array(classes))
                 if y.size:
                     _check_labels_in(y, binarizer.classes_, "classes given to partial_fit")
             else:
@@ -789,7 +789,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 )
         else:
             if incremental and classes is not None and not self._multilabel:
-                given = np.unique(np.asarray(classes))
+                given = np.unique(_classes_array(classes))
                 if not np.array_equal(given, self.classes_):
                     raise ValueError(
                         f"classes={given.tolist()} differs from the classes of the first "
@@ -1143,6 +1143,31 @@ def _one_hot(y, classes, dtype) -> np.ndarray:
 
 def _is_multilabel(y) -> bool:
     return type_of_target(y).startswith("multilabel")
+
+
+def _classes_array(classes) -> np.ndarray:
+    """partial_fit's ``classes`` as a 1-d array, or an error that says what to pass."""
+    if isinstance(classes, (set, frozenset, dict)):
+        raise ValueError(
+            f"classes must be an array-like of labels, such as np.unique(y_all); got a "
+            f"{type(classes).__name__}, which numpy cannot read as one. Pass "
+            "sorted(classes) instead."
+        )
+    array = np.asarray(classes)
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(
+            "classes must be a 1-d array-like of every class label, such as "
+            f"np.unique(y_all); got an array of shape {array.shape}."
+        )
+    if array.dtype.kind in "fc" or array.dtype == object:
+        nan = np.array([label != label for label in array.tolist()])  # only NaN differs
+        if nan.any():
+            raise ValueError(
+                "classes contains NaN, which cannot be a class label (nor can y hold "
+                "NaN). Drop it from classes, and the rows whose label is NaN from X "
+                "and y."
+            )
+    return array
 
 
 def _check_labels_in(y, classes, where: str) -> None:

@@ -339,13 +339,28 @@ def _validate(est, validation, penalty_term: float) -> tuple[float, float]:
     elif est.scoring is None:  # est.score's accuracy, from the logits already computed
         score = accuracy_score(y_val, to_numpy(est._predict_from_logits(Z_out)), **weights)
     else:
-        score = scorer(est, X_val, y_val, **weights)
+        score = _as_number(scorer(est, X_val, y_val, **weights), est)
     if not math.isfinite(score):
         raise ValueError(
             f"The validation score is {score} after epoch {est.n_iter_ + 1}: early stopping "
             f"cannot compare epochs. Check scoring={est.scoring!r}."
         )
     return float(score), float(val_loss)
+
+
+def _as_number(score, est) -> float:
+    """A scorer's result as a float, or an error naming ``scoring`` and the fix."""
+    if not (score is None or isinstance(score, (str, bytes)) or getattr(score, "ndim", 0)):
+        try:
+            return float(score)
+        except (TypeError, ValueError):
+            pass
+    raise ValueError(
+        f"scoring={est.scoring!r} returned {score!r} (of type {type(score).__name__}) "
+        f"after epoch {est.n_iter_ + 1}; early stopping needs a number, higher being "
+        "better. Make the scorer return a float, e.g. "
+        "sklearn.metrics.make_scorer(metric), or pass a scorer name such as 'accuracy'."
+    )
 
 
 #: Rows per block of the validation forward pass: its activations stay small

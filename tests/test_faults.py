@@ -279,3 +279,74 @@ def test_ctrl_c_while_an_epoch_is_reported_keeps_the_best_epoch(monkeypatch, at)
     assert clf.best_validation_score_ == max(clf.validation_scores_)
     for p, q in zip(_parameters(clf), _parameters(reference)):
         assert_array_equal(p, q)
+
+
+# --------------------------------------------------------------------------
+# 6. Clear errors for a scorer that returns no number and for bad `classes`.
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("returned", [None, "0.5", np.array([0.5, 0.5])], ids=repr)
+def test_a_scorer_returning_no_number_names_scoring(returned):
+    X, y = make_blobs(n_samples=40, centers=2, n_features=3, random_state=0)
+
+    def scorer(estimator, X, y):
+        return returned
+
+    clf = MLPClassifier(hidden_layer_sizes=(3,), early_stopping=True, scoring=scorer, max_iter=3)
+    with pytest.raises(ValueError, match=r"scoring=.* returned .* needs a number"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "coefs_")
+
+
+@pytest.mark.parametrize(
+    "classes, message",
+    [
+        ({0, 1, 2}, "got a set.*sorted"),
+        (frozenset({0, 1, 2}), "got a frozenset.*sorted"),
+        (np.array([[0, 1, 2]]), "1-d array-like"),
+        ([0.0, 1.0, 2.0, np.nan], "classes contains NaN"),
+        (np.array([0.0, np.nan, 1.0, 2.0]), "classes contains NaN"),
+        (np.array([0, 1, 2, np.nan], dtype=object), "classes contains NaN"),
+    ],
+    ids=["set", "frozenset", "2-d", "list with NaN", "array with NaN", "object array with NaN"],
+)
+def test_bad_classes_in_partial_fit_name_the_argument(classes, message):
+    X, y = make_blobs(n_samples=30, centers=3, n_features=3, random_state=0)
+    clf = MLPClassifier(hidden_layer_sizes=(3,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no RuntimeWarning on the way
+        with pytest.raises(ValueError, match=message):
+            clf.partial_fit(X, y.astype(float), classes=classes)
+    assert not hasattr(clf, "coefs_")
+    # on a later call as well
+    clf.partial_fit(X, y, classes=[0, 1, 2])
+    with pytest.raises(ValueError, match=message):
+        clf.partial_fit(X, y, classes=classes)
+
+
+# --------------------------------------------------------------------------
+# 8. One filter catches scikit-learn's and skmlp's InconsistentVersionWarning.
+# --------------------------------------------------------------------------
+def test_one_filter_catches_both_inconsistent_version_warnings(monkeypatch):
+    from sklearn.exceptions import InconsistentVersionWarning as SklearnWarning
+
+    from skmlp.exceptions import InconsistentVersionWarning
+
+    assert issubclass(InconsistentVersionWarning, SklearnWarning)
+    assert issubclass(InconsistentVersionWarning, UserWarning)
+    X, y = make_blobs(n_samples=30, centers=2, n_features=3, random_state=0)
+    clf = _quietly(MLPClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0).fit, X, y)
+    monkeypatch.setattr(skmlp, "__version__", "0.0.1")  # the version that saves it
+    saved = pickle.dumps(clf)
+    monkeypatch.undo()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SklearnWarning)  # a filter set for scikit-learn's
+        with pytest.raises(InconsistentVersionWarning) as raised:
+            pickle.loads(saved)
+    warning = raised.value
+    assert (warning.original_version, warning.current_version) == ("0.0.1", skmlp.__version__)
+    assert "saved by skmlp 0.0.1" in str(warning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # anything but the filtered class raises
+        warnings.simplefilter("ignore", SklearnWarning)  # checked first: added last
+        loaded = pickle.loads(saved)
+    assert_array_equal(loaded.predict(X), clf.predict(X))
