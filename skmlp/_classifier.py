@@ -705,7 +705,18 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             # One C-ordered copy per fit, before anything reads X: the shuffled
             # minibatches gather rows, and so does the first layer's start.
             X = np.ascontiguousarray(X)
-        return X if first_pass else X.astype(self.coefs_[0].dtype, copy=False)
+        if first_pass or X.dtype == self.coefs_[0].dtype:
+            return X
+        with np.errstate(over="ignore"):  # checked below
+            narrowed = X.astype(self.coefs_[0].dtype)
+        if not _all_finite(narrowed.data if sparse.issparse(narrowed) else narrowed):
+            raise ValueError(
+                f"X has values beyond the range of {narrowed.dtype}, the dtype this model "
+                f"was fitted in (the largest is {_max_abs(X):.3g}); warm_start and "
+                "partial_fit train in that dtype. Scale X as for the first fit, or "
+                "refit on float64 X with warm_start=False."
+            )
+        return narrowed
 
     def _resolve_learning_rate(self, n_rows: int, keep: bool) -> None:
         """Set ``learning_rate_init_``: the parameter, or what "auto" gives for ``n_rows``.

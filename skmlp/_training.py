@@ -70,11 +70,47 @@ def resolve_batch_size(batch_size, n_samples: int) -> int:
 
 
 def diverged_error(est, where: str) -> ValueError:
+    """The error for a non-finite training loss, naming its likeliest cause and fix."""
     return ValueError(
-        f"The training loss became non-finite {where}: the weights diverged. Use a "
-        f"smaller learning_rate_init (it is {est.learning_rate_init_:g}) or scale X, "
-        "e.g. with sklearn.preprocessing.StandardScaler. A model fitted before this "
-        "call keeps its previous weights."
+        f"The training loss became non-finite {where}: {_divergence_cause(est)} A model "
+        "fitted before this call keeps its previous weights."
+    )
+
+
+def _divergence_cause(est) -> str:
+    """What made the loss overflow: alpha, or steps too large (the learning rate), or X.
+
+    Sample weights and X beyond the dtype's range are refused before training.
+    """
+    coefs = [to_numpy(W) for W in est.coefs_]
+    dtype = coefs[0].dtype
+    with np.errstate(all="ignore"):
+        squares = sum(float(np.square(W, dtype=np.float64).sum()) for W in coefs)
+    n_weights = sum(W.size for W in coefs)
+    # alpha's fault when weights of a usual size (an RMS up to 1000, not weights
+    # that a too-large step blew up) give an L2 penalty beyond the dtype's range
+    usual = math.isfinite(squares) and squares <= 1e6 * n_weights
+    if usual and not est.alpha / 2 * squares < np.finfo(dtype).max:
+        return (
+            f"with alpha={est.alpha:g}, the L2 penalty alpha / 2 * sum(W ** 2) overflows "
+            f"{dtype}. Use a smaller alpha."
+        )
+    if est.solver == "sgd" and est.alpha >= 1 and est.alpha * est.learning_rate_init_ >= 1:
+        return (
+            f"with alpha={est.alpha:g} and learning_rate_init={est.learning_rate_init_:g}, "
+            "each SGD step's L2 decay, learning_rate_init * alpha / (the batch's weight) "
+            "times W, overshoots zero and the weights diverged. Use a smaller alpha or "
+            "learning_rate_init."
+        )
+    if est.solver == "lbfgs":  # no learning rate: its line search tried huge weights
+        return (
+            "L-BFGS tried weights whose loss overflows. Scale X, e.g. with "
+            "sklearn.preprocessing.StandardScaler, or raise alpha to keep the weights small."
+        )
+    return (
+        "the weights diverged. Use a smaller learning_rate_init (it is "
+        f"{est.learning_rate_init_:g}) or scale X, e.g. with "
+        "sklearn.preprocessing.StandardScaler."
     )
 
 

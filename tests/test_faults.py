@@ -350,3 +350,133 @@ def test_one_filter_catches_both_inconsistent_version_warnings(monkeypatch):
         warnings.simplefilter("ignore", SklearnWarning)  # checked first: added last
         loaded = pickle.loads(saved)
     assert_array_equal(loaded.predict(X), clf.predict(X))
+
+
+# --------------------------------------------------------------------------
+# 5. A non-finite loss names its cause: alpha, sample_weight, X's range, the rate.
+# --------------------------------------------------------------------------
+def _blobs():
+    return make_blobs(n_samples=60, centers=3, n_features=4, random_state=0)
+
+
+def _fit_raising(clf, X, y, match, **fit_params):
+    """Fit, expecting a ValueError matching ``match`` and no RuntimeWarning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with pytest.raises(ValueError, match=match) as raised:
+            clf.fit(X, y, **fit_params)
+    return str(raised.value)
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "adam", "sgd"])
+def test_a_huge_alpha_is_named_as_the_cause(solver):
+    X, y = _blobs()
+    clf = MLPClassifier(hidden_layer_sizes=(5,), solver=solver, alpha=1e308, max_iter=5)
+    message = _fit_raising(clf, X, y, r"alpha=1e\+308.*Use a smaller alpha")
+    if solver != "sgd":  # SGD's L2 step is alpha times the rate
+        assert "learning_rate_init" not in message
+    assert not hasattr(clf, "coefs_")
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "adam"])
+def test_sample_weights_summing_beyond_the_dtype_are_named(solver):
+    X, y = _blobs()
+    clf = MLPClassifier(hidden_layer_sizes=(5,), solver=solver, max_iter=5)
+    message = _fit_raising(
+        clf, X, y, "sample_weight sums to inf, beyond the range of float64",
+        sample_weight=np.full(60, 1e308),
+    )  # fmt: skip
+    assert "learning_rate_init" not in message
+    # float32 training: the sum must fit float32
+    _fit_raising(
+        clf, X.astype(np.float32), y, "sample_weight sums to 6e\\+39, beyond the range of float32",
+        sample_weight=np.full(60, 1e38),
+    )  # fmt: skip
+
+
+def test_positive_weights_that_round_to_zero_are_not_called_zero():
+    X, y = _blobs()
+    clf = MLPClassifier(hidden_layer_sizes=(5,), max_iter=5)
+    message = _fit_raising(
+        clf, X.astype(np.float32), y, "round to zero in float32", sample_weight=np.full(60, 1e-300)
+    )
+    assert "zero for every sample" not in message
+    with pytest.raises(ValueError, match="zero for every sample"):  # still said of zeros
+        clf.fit(X, y, sample_weight=np.zeros(60))
+
+
+@pytest.mark.parametrize("how", ["warm_start", "partial_fit"])
+def test_float64_X_beyond_a_float32_model_is_named(how):
+    X, y = _blobs()
+    clf = _quietly(
+        MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0).fit,
+        X.astype(np.float32),
+        y,
+    )
+    before = [p.copy() for p in clf.coefs_ + clf.intercepts_]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="X has values beyond the range of float32") as e:
+            if how == "partial_fit":
+                clf.partial_fit(X * 1e40, y)
+            else:
+                clf.set_params(warm_start=True).fit(X * 1e40, y)
+    assert "learning_rate_init" not in str(e.value)
+    for a, b in zip(before, clf.coefs_ + clf.intercepts_):
+        assert_array_equal(a, b)
+
+
+def test_lbfgs_divergence_never_mentions_a_learning_rate(monkeypatch):
+    X, y = _blobs()
+    real = training.loss_and_gradients
+    calls = []
+
+    def overflowing(*args, **kwargs):  # the line search reaching huge weights, made certain
+        calls.append(1)
+        J, dW, db = real(*args, **kwargs)
+        return (np.inf if len(calls) == 3 else J), dW, db
+
+    monkeypatch.setattr(training, "loss_and_gradients", overflowing)
+    clf = MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=20)
+    message = _fit_raising(clf, X, y, "during L-BFGS: L-BFGS tried weights.*Scale X")
+    assert "learning_rate" not in message
+
+
+def test_a_too_large_rate_is_still_named():
+    X, y = _blobs()
+    clf = MLPClassifier(
+        hidden_layer_sizes=(8,), solver="sgd", activation="relu", momentum=0.9,
+        learning_rate_init=1e10, max_iter=50, random_state=0,
+    )  # fmt: skip
+    message = _fit_raising(clf, X * 1e3, y, "learning_rate_init")
+    assert "alpha=" not in message
+
+
+# --------------------------------------------------------------------------
+# 7. Early stopping's split groups a CSR X without copying it when canonical,
+#    and groups a non-canonical one as its canonical form.
+# --------------------------------------------------------------------------
+def test_sparse_row_keys_read_a_canonical_csr_in_place_and_canonicalise_others():
+    from scipy import sparse
+
+    from skmlp._split import _sparse_row_keys, duplicate_groups
+
+    rng = np.random.RandomState(0)
+    dense = rng.randint(0, 2, size=(40, 6)).astype(float)
+    X = sparse.csr_matrix(dense)
+    assert X.has_canonical_format
+    # a non-canonical copy: duplicate entries (summing to the same values), unsorted
+    rows, cols = np.nonzero(dense)
+    order = rng.permutation(len(rows))
+    rows, cols = np.concatenate([rows[order], rows]), np.concatenate([cols[order], cols])
+    values = np.full(len(rows), 0.5)
+    messy = sparse.csr_matrix((values, (rows, cols)), shape=dense.shape)
+    messy = sparse.csr_matrix((messy.data, messy.indices, messy.indptr), shape=dense.shape)
+    messy.has_canonical_format = False  # as scipy marks matrices built from raw arrays
+    Y = rng.randint(0, 2, size=(40, 1)).astype(float)
+    assert_array_equal(_sparse_row_keys(messy), _sparse_row_keys(X))
+    assert_array_equal(duplicate_groups(messy, Y)[0], duplicate_groups(X, Y)[0])
+    data_before = X.data.copy()
+    _sparse_row_keys(X)
+    assert_array_equal(X.data, data_before)  # read, not changed
