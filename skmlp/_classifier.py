@@ -186,8 +186,10 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         Hold out ``validation_fraction`` of the distinct training samples
         (stratified for single-output targets; identical rows stay on one
         side), stop once the validation score stalls, and keep the weights
-        that scored best. An epoch where the score holds its best value while
-        the validation loss falls by ``tol`` counts as progress. With
+        that scored best. An epoch where the score holds its best value
+        (within ``tol``) while the validation loss falls by ``tol`` counts as
+        progress; among scores within ``tol`` of the best, the validation
+        loss decides which weights are kept. With
         ``early_stopping=True`` the model has no ``partial_fit``.
 
     validation_fraction : float, default=0.1
@@ -760,7 +762,18 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             # One C-ordered copy per fit, before anything reads X: the shuffled
             # minibatches gather rows, and so does the first layer's start.
             X = np.ascontiguousarray(X)
-        return X if first_pass else X.astype(self.coefs_[0].dtype, copy=False)
+        if first_pass or X.dtype == self.coefs_[0].dtype:
+            return X
+        with np.errstate(over="ignore"):  # checked below
+            narrowed = X.astype(self.coefs_[0].dtype)
+        if not _all_finite(narrowed.data if sparse.issparse(narrowed) else narrowed):
+            raise ValueError(
+                f"X has values beyond the range of {narrowed.dtype}, the dtype this model "
+                f"was fitted in (the largest is {_max_abs(X):.3g}); warm_start and "
+                "partial_fit train in that dtype. Scale X as for the first fit, or "
+                "refit on float64 X with warm_start=False."
+            )
+        return narrowed
 
     def _resolve_learning_rate(self, n_rows: int, keep: bool) -> None:
         """Set ``learning_rate_init_``: the parameter, or what "auto" gives for ``n_rows``.
@@ -818,7 +831,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         if first_pass:
             binarizer = LabelBinarizer()
             if incremental and classes is not None and not self._multilabel:
-                binarizer.fit(np.asarray(classes))
+                binarizer.fit(_classes_array(classes))
                 if y.size:
                     _check_labels_in(y, binarizer.classes_, "classes given to partial_fit")
             else:
@@ -844,7 +857,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                 )
         else:
             if incremental and classes is not None and not self._multilabel:
-                given = np.unique(np.asarray(classes))
+                given = np.unique(_classes_array(classes))
                 if not np.array_equal(given, self.classes_):
                     raise ValueError(
                         f"classes={given.tolist()} differs from the classes of the first "
@@ -926,6 +939,10 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         ``n * n_features``.
         """
         n_layers = len(self.coefs_)
+        # The network as fitted: set_params(activation=...) after fit changes
+        # the next fit's network, not this one (out_activation_ and coefs_'
+        # shapes are the fitted output layer and hidden_layer_sizes).
+        activation = self._fitted_activation
         kernels = _kernels.for_work(
             X.shape[0] * sum(W.shape[0] * W.shape[1] for W in self.coefs_), X
         )
@@ -937,7 +954,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             if l == 1 and X_given is not None and not _all_finite(Z, by_sum=True):
                 self._check_finite_input(X_given, X)
             if l < n_layers:
-                kernels.bias_activation(Z, b, self.activation)  # A[l] = phi(Z[l] + b[l])
+                kernels.bias_activation(Z, b, activation)  # A[l] = phi(Z[l] + b[l])
             else:
                 Z += b  # Z_out = A[L-1] W[L] + b[L]
             A = Z
@@ -1194,6 +1211,31 @@ def _one_hot(y, classes, dtype) -> np.ndarray:
 
 def _is_multilabel(y) -> bool:
     return type_of_target(y).startswith("multilabel")
+
+
+def _classes_array(classes) -> np.ndarray:
+    """partial_fit's ``classes`` as a 1-d array, or an error that says what to pass."""
+    if isinstance(classes, (set, frozenset, dict)):
+        raise ValueError(
+            f"classes must be an array-like of labels, such as np.unique(y_all); got a "
+            f"{type(classes).__name__}, which numpy cannot read as one. Pass "
+            "sorted(classes) instead."
+        )
+    array = np.asarray(classes)
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(
+            "classes must be a 1-d array-like of every class label, such as "
+            f"np.unique(y_all); got an array of shape {array.shape}."
+        )
+    if array.dtype.kind in "fc" or array.dtype == object:
+        nan = np.array([label != label for label in array.tolist()])  # only NaN differs
+        if nan.any():
+            raise ValueError(
+                "classes contains NaN, which cannot be a class label (nor can y hold "
+                "NaN). Drop it from classes, and the rows whose label is NaN from X "
+                "and y."
+            )
+    return array
 
 
 def _check_labels_in(y, classes, where: str) -> None:

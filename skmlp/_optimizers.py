@@ -59,11 +59,14 @@ class _Optimizer:
     def iteration_ends(self, time_step: int) -> None:
         """Called at the end of each epoch with the number of samples seen."""
 
-    def trigger_stopping(self, message: str, verbose: bool) -> bool:
-        """Called when the loss stopped improving; True means stop training."""
-        if verbose:
-            print(message + " Stopping.")
-        return True
+    def stall(self) -> tuple[bool, str]:
+        """Called when the loss stopped improving: ``(stop training?, what was done)``.
+
+        It prints nothing (the second item is for the log) and changes the
+        learning rate at most, so that the training loop records it with the
+        rest of the epoch's books.
+        """
+        return True, " Stopping."
 
     def own_state(self) -> None:
         """Copy the state arrays that cannot be written in place.
@@ -134,17 +137,13 @@ class SGDOptimizer(_Optimizer):
         if self.lr_schedule == "invscaling":
             self.learning_rate = self.learning_rate_init / (time_step + 1) ** self.power_t
 
-    def trigger_stopping(self, message: str, verbose: bool) -> bool:
+    def stall(self) -> tuple[bool, str]:
         if self.lr_schedule != "adaptive":
-            return super().trigger_stopping(message, verbose)
+            return super().stall()
         if self.learning_rate <= 1e-6:
-            if verbose:
-                print(message + " Learning rate too small. Stopping.")
-            return True
+            return True, " Learning rate too small. Stopping."
         self.learning_rate /= 5.0
-        if verbose:
-            print(message + f" Setting learning rate to {self.learning_rate:f}")
-        return False
+        return False, f" Setting learning rate to {self.learning_rate:f}"
 
 
 class AdamOptimizer(_Optimizer):

@@ -119,9 +119,11 @@ def _sparse_row_keys(A) -> np.ndarray:
     order, so their projections are bitwise equal; distinct rows colliding on
     both projections would merely be kept on the same side.
     """
-    A = sparse.csr_matrix(A, copy=True)
-    A.sum_duplicates()
-    A.sort_indices()
+    A = sparse.csr_matrix(A)  # no copy of a CSR matrix
+    if not A.has_canonical_format:  # checked in one pass, without a copy
+        A = A.copy()
+        A.sum_duplicates()
+        A.sort_indices()
     R = np.random.default_rng(0).standard_normal((A.shape[1], 2))
     return np.ascontiguousarray(A @ R)
 

@@ -38,6 +38,7 @@ from ._backprop import (
 )
 from ._callbacks import StopRequested, epoch_tasks
 from ._graph_step import replayed_step
+from ._interrupts import interrupts_deferred
 from ._optimizers import make_optimizer, refresh_hyperparameters
 from ._progress import progress
 
@@ -69,11 +70,47 @@ def resolve_batch_size(batch_size, n_samples: int) -> int:
 
 
 def diverged_error(est, where: str) -> ValueError:
+    """The error for a non-finite training loss, naming its likeliest cause and fix."""
     return ValueError(
-        f"The training loss became non-finite {where}: the weights diverged. Use a "
-        f"smaller learning_rate_init (it is {est.learning_rate_init_:g}) or scale X, "
-        "e.g. with sklearn.preprocessing.StandardScaler. A model fitted before this "
-        "call keeps its previous weights."
+        f"The training loss became non-finite {where}: {_divergence_cause(est)} A model "
+        "fitted before this call keeps its previous weights."
+    )
+
+
+def _divergence_cause(est) -> str:
+    """What made the loss overflow: alpha, or steps too large (the learning rate), or X.
+
+    Sample weights and X beyond the dtype's range are refused before training.
+    """
+    coefs = [to_numpy(W) for W in est.coefs_]
+    dtype = coefs[0].dtype
+    with np.errstate(all="ignore"):
+        squares = sum(float(np.square(W, dtype=np.float64).sum()) for W in coefs)
+    n_weights = sum(W.size for W in coefs)
+    # alpha's fault when weights of a usual size (an RMS up to 1000, not weights
+    # that a too-large step blew up) give an L2 penalty beyond the dtype's range
+    usual = math.isfinite(squares) and squares <= 1e6 * n_weights
+    if usual and not est.alpha / 2 * squares < np.finfo(dtype).max:
+        return (
+            f"with alpha={est.alpha:g}, the L2 penalty alpha / 2 * sum(W ** 2) overflows "
+            f"{dtype}. Use a smaller alpha."
+        )
+    if est.solver == "sgd" and est.alpha >= 1 and est.alpha * est.learning_rate_init_ >= 1:
+        return (
+            f"with alpha={est.alpha:g} and learning_rate_init={est.learning_rate_init_:g}, "
+            "each SGD step's L2 decay, learning_rate_init * alpha / (the batch's weight) "
+            "times W, overshoots zero and the weights diverged. Use a smaller alpha or "
+            "learning_rate_init."
+        )
+    if est.solver == "lbfgs":  # no learning rate: its line search tried huge weights
+        return (
+            "L-BFGS tried weights whose loss overflows. Scale X, e.g. with "
+            "sklearn.preprocessing.StandardScaler, or raise alpha to keep the weights small."
+        )
+    return (
+        "the weights diverged. Use a smaller learning_rate_init (it is "
+        f"{est.learning_rate_init_:g}) or scale X, e.g. with "
+        "sklearn.preprocessing.StandardScaler."
     )
 
 
@@ -267,30 +304,21 @@ def _fit_stochastic(
             # penalty taken at the epoch's final weights.
             penalty_term = n_steps * l2_penalty(est.coefs_, alpha) / S_total
             epoch_loss = accumulated / S_total + penalty_term
+            score = val_loss = None
             if validation is not None:  # before the books: Ctrl-C here leaves them whole
                 score, val_loss = _validate(est, validation, penalty_term)
-            est.n_iter_ += 1
-            est.t_ += n_samples
-            optimizer.iteration_ends(est.t_)  # the "invscaling" schedule steps per epoch
-            est.loss_ = epoch_loss
-            est.loss_curve_.append(epoch_loss)
-            message = f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}"
-            if validation is not None:
-                est.validation_scores_.append(score)
-                est.validation_loss_curve_.append(val_loss)
+            books = _epoch_books(est, n_samples, epoch_loss, score, val_loss)
+            with interrupts_deferred():  # Ctrl-C records the epoch whole or not at all
+                stop, stall_note = _record_epoch(est, optimizer, books, epoch_loss, score, val_loss)
+            message = f"Iteration {est.n_iter_}, loss = {epoch_loss:.8f}"
+            if score is not None:
                 message += f", validation score = {score:.6f}"
             bar.step(message)
             stop_requested = tasks.end()
-
-            if _no_improvement(est, validation is not None):
-                stopped = optimizer.trigger_stopping(
-                    _stall_message(est, validation is not None), est.verbose
-                )
-                if stopped:
-                    break
-                est._no_improvement_count = 0
-            if stop_requested or incremental:
-                stopped = stop_requested
+            if stall_note and est.verbose:
+                print(_stall_message(est, score is not None) + stall_note)
+            if stop or stop_requested or incremental:
+                stopped = stop or stop_requested
                 break
     except KeyboardInterrupt:  # Ctrl-C: keep what was learned, as scikit-learn does
         interrupted = True
@@ -304,11 +332,10 @@ def _fit_stochastic(
     if not interrupted:
         _check_last_update(est, last_batch)
 
-    if validation is not None and hasattr(est, "_best_coefs"):  # none if interrupted early
+    best = vars(est).pop("_best_epoch", None)  # none if interrupted in the first epoch
+    if best is not None:
         # Early stopping keeps the weights that scored best on held-out data.
-        est.coefs_ = est._best_coefs
-        est.intercepts_ = est._best_intercepts
-        del est._best_coefs, est._best_intercepts
+        _, _, est.coefs_, est.intercepts_ = best
 
     if not (incremental or stopped or interrupted):  # only these end the loop early
         warnings.warn(
@@ -350,13 +377,28 @@ def _validate(est, validation, penalty_term: float) -> tuple[float, float]:
     elif est.scoring is None:  # est.score's accuracy, from the logits already computed
         score = accuracy_score(y_val, to_numpy(est._predict_from_logits(Z_out)), **weights)
     else:
-        score = scorer(est, X_val, y_val, **weights)
+        score = _as_number(scorer(est, X_val, y_val, **weights), est)
     if not math.isfinite(score):
         raise ValueError(
             f"The validation score is {score} after epoch {est.n_iter_ + 1}: early stopping "
             f"cannot compare epochs. Check scoring={est.scoring!r}."
         )
     return float(score), float(val_loss)
+
+
+def _as_number(score, est) -> float:
+    """A scorer's result as a float, or an error naming ``scoring`` and the fix."""
+    if not (score is None or isinstance(score, (str, bytes)) or getattr(score, "ndim", 0)):
+        try:
+            return float(score)
+        except (TypeError, ValueError):
+            pass
+    raise ValueError(
+        f"scoring={est.scoring!r} returned {score!r} (of type {type(score).__name__}) "
+        f"after epoch {est.n_iter_ + 1}; early stopping needs a number, higher being "
+        "better. Make the scorer return a float, e.g. "
+        "sklearn.metrics.make_scorer(metric), or pass a scorer name such as 'accuracy'."
+    )
 
 
 #: Rows per block of the validation forward pass: its activations stay small
@@ -375,35 +417,71 @@ def _blockwise_logits(est, X):
     return Z_out
 
 
-def _no_improvement(est, on_validation: bool) -> bool:
-    """Update the stall counter; True once it exceeds ``n_iter_no_change``."""
-    if on_validation:
-        last = est.validation_scores_[-1]
-        last_loss = est.validation_loss_curve_[-1]
-        # Progress: the score rose by tol, or it held its best while the
-        # validation loss fell by tol. A discrete score such as the accuracy
-        # can sit still for many epochs (a fresh network predicting one class)
-        # while the loss, and the model, improve.
-        progress = last >= est.best_validation_score_ + est.tol or (
-            last >= est.best_validation_score_ and last_loss <= est._best_validation_loss - est.tol
-        )
-        est._no_improvement_count = 0 if progress else est._no_improvement_count + 1
-        est._best_validation_loss = min(est._best_validation_loss, last_loss)
-        if last >= est.best_validation_score_:  # on ties, the later weights
-            est.best_validation_score_ = last
-            est._best_coefs = [copy(W) for W in est.coefs_]
-            est._best_intercepts = [copy(b) for b in est.intercepts_]
+def _epoch_books(est, n_samples: int, epoch_loss: float, score, val_loss) -> dict:
+    """The estimator's books after this epoch but its curves, computed without writing any.
+
+    ``score`` and ``val_loss`` are the validation score and loss, or None
+    without early stopping. The stall counter counts the epochs without
+    progress since the last one with progress:
+
+    * on the training loss, progress is a loss ``tol`` below the best so far;
+    * on validation, a score ``tol`` above the best so far, or a score within
+      ``tol`` of the best (a tie at the score's resolution) while the
+      validation loss falls ``tol`` below its best. A discrete score such as
+      the accuracy can sit still for many epochs (a fresh network predicting
+      one class) while the loss, and the model, improve.
+
+    Under early stopping, the epoch's weights (copies) become the kept ones,
+    ``_best_epoch``, when its score is at least the kept epoch's (on ties, the
+    later weights), or when it ties with the best score within ``tol`` and
+    its validation loss is no higher than the kept epoch's. The kept score
+    thus stays within ``tol`` of ``best_validation_score_``, the best score.
+    """
+    books = {"n_iter_": est.n_iter_ + 1, "t_": est.t_ + n_samples, "loss_": epoch_loss}
+    tol = est.tol
+    if score is None:
+        best = np.inf if est.best_loss_ is None else est.best_loss_  # None after early stopping
+        progress = epoch_loss <= best - tol
+        books["best_loss_"] = min(best, epoch_loss)
     else:
-        last = est.loss_curve_[-1]
-        if est.best_loss_ is None:  # after an early-stopping fit, in partial_fit
-            est.best_loss_ = np.inf
-        if last > est.best_loss_ - est.tol:
-            est._no_improvement_count += 1
-        else:
-            est._no_improvement_count = 0
-        if last < est.best_loss_:
-            est.best_loss_ = last
-    return est._no_improvement_count > est.n_iter_no_change
+        best, best_loss = est.best_validation_score_, est._best_validation_loss
+        progress = score >= best + tol or (score >= best - tol and val_loss <= best_loss - tol)
+        best = max(best, score)
+        books["best_validation_score_"] = best
+        books["_best_validation_loss"] = min(best_loss, val_loss)
+        kept = getattr(est, "_best_epoch", None)  # (score, val_loss, coefs, intercepts)
+        if kept is None or score >= kept[0] or (score >= best - tol and val_loss <= kept[1]):
+            books["_best_epoch"] = (
+                score,
+                val_loss,
+                [copy(W) for W in est.coefs_],
+                [copy(b) for b in est.intercepts_],
+            )
+    books["_no_improvement_count"] = 0 if progress else est._no_improvement_count + 1
+    return books
+
+
+def _record_epoch(est, optimizer, books: dict, epoch_loss: float, score, val_loss):
+    """Write one epoch's books: the estimator's, its curves and the optimizer's.
+
+    Plain assignments and appends only, run with Ctrl-C deferred (see
+    :func:`~skmlp._interrupts.interrupts_deferred`), so that an interrupt
+    finds every counter, curve and kept weight of the same epoch. Returns
+    ``(stop, note)``: whether the stall ends training, and what the
+    optimizer did about it (for the log; None without a stall).
+    """
+    vars(est).update(books)
+    est.loss_curve_.append(epoch_loss)
+    if score is not None:
+        est.validation_scores_.append(score)
+        est.validation_loss_curve_.append(val_loss)
+    optimizer.iteration_ends(est.t_)  # the "invscaling" schedule steps per epoch
+    if est._no_improvement_count <= est.n_iter_no_change:
+        return False, None
+    stop, note = optimizer.stall()  # "adaptive" lowers the rate instead of stopping
+    if not stop:
+        est._no_improvement_count = 0
+    return stop, note
 
 
 def _stall_message(est, on_validation: bool) -> str:

@@ -10,13 +10,15 @@ from sklearn.utils.class_weight import compute_class_weight
 
 
 def check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray | None:
-    """Validate ``sample_weight``: shape ``(n_samples,)``, finite, >= 0, sum > 0."""
+    """Validate ``sample_weight``: shape ``(n_samples,)``, finite, >= 0, sum > 0, and a
+    sum within ``dtype``'s range, the training's dtype, whose positive values do not
+    all round to zero in it. Returns the weights in ``dtype``."""
     if sample_weight is None:
         return None
     if isinstance(sample_weight, numbers.Number):
         sample_weight = np.full(n_samples, sample_weight)
-    sw = check_array(
-        sample_weight, ensure_2d=False, dtype=dtype, input_name="sample_weight", copy=False
+    sw = check_array(  # checked in float64 first: a cast to float32 can overflow
+        sample_weight, ensure_2d=False, dtype=np.float64, input_name="sample_weight", copy=False
     )
     if sw.ndim != 1 or sw.shape[0] != n_samples:
         raise ValueError(
@@ -29,7 +31,25 @@ def check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray | No
             "sample_weight is zero for every sample: nothing would be learned. "
             "Give at least one sample a positive weight."
         )
-    return sw
+    largest = float(np.finfo(dtype).max)
+    with np.errstate(over="ignore"):
+        total = float(sw.sum())
+    if not total <= largest:
+        raise ValueError(
+            f"sample_weight sums to {total:.3g}, beyond the range of {np.dtype(dtype)} "
+            f"(up to {largest:.3g}), the dtype of training: the weighted loss would "
+            "overflow. Divide sample_weight by a constant such as sample_weight.max() "
+            "(and alpha by the same constant to train the same model)."
+        )
+    weights = sw.astype(dtype, copy=False)
+    if not weights.any():
+        raise ValueError(
+            f"sample_weight's positive values (the largest is {sw.max():.3g}) all round "
+            f"to zero in {np.dtype(dtype)}, the dtype of training. Multiply sample_weight "
+            "by a constant such as 1 / sample_weight.max() (and alpha by the same "
+            "constant to train the same model), or train on float64 X."
+        )
+    return weights
 
 
 def class_weight_per_sample(class_weight, classes, y, incremental: bool) -> np.ndarray:

@@ -312,12 +312,12 @@ class Recorder:
 def stopping_epoch(scores, losses, tol, n_iter_no_change):
     """The epoch at which the validation rule stops, from the score and loss sequences.
 
-    Progress is a score up by tol, or the best score held while the validation
-    loss fell by tol below its minimum so far.
+    Progress is a score up by tol, or a score within tol of the best while the
+    validation loss fell by tol below its minimum so far.
     """
     best, best_loss, count = -np.inf, np.inf, 0
     for epoch, (score, val_loss) in enumerate(zip(scores, losses), start=1):
-        progress = score >= best + tol or (score >= best and val_loss <= best_loss - tol)
+        progress = score >= best + tol or (score >= best - tol and val_loss <= best_loss - tol)
         count = 0 if progress else count + 1
         best, best_loss = max(best, score), min(best_loss, val_loss)
         if count > n_iter_no_change:

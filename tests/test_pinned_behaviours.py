@@ -368,3 +368,191 @@ def test_numpy_float64_alpha_keeps_float32_steps_float32(kernels):
     W = clf.coefs_[0]
     assert dW[0].dtype == np.float32
     assert_array_equal(dW[0], W * np.float32(float(alpha) / 6))
+
+
+# ==========================================================================
+# Issue 19: behaviours that no test pinned (a plausible bug in each passed the
+# whole suite). Each test was seen failing with its bug planted.
+# ==========================================================================
+
+
+# --------------------------------------------------------------------------
+# 11. L-BFGS gets max_iter as its iteration cap and max_fun as its evaluation cap.
+# --------------------------------------------------------------------------
+def test_lbfgs_caps_iterations_by_max_iter_and_evaluations_by_max_fun(monkeypatch):
+    X, y = make_blobs(n_samples=30, centers=3, n_features=4, random_state=0)
+    params = dict(hidden_layer_sizes=(5,), solver="lbfgs", tol=0.0, random_state=0)
+    evaluations = []
+    original = skmlp._training.loss_and_gradients
+
+    def counted(*args, **kwargs):
+        evaluations.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(skmlp._training, "loss_and_gradients", counted)
+    # scipy's message says which cap stopped it (its case varies between versions)
+    with pytest.warns(ConvergenceWarning, match="(?i)iterations reached limit"):
+        clf = MLPClassifier(max_iter=4, max_fun=1000, **params).fit(X, y)
+    assert clf.n_iter_ == len(clf.loss_curve_) == 4
+    evaluations.clear()
+    with pytest.warns(ConvergenceWarning, match="(?i)evaluations exceeds limit"):
+        clf = MLPClassifier(max_iter=1000, max_fun=6, **params).fit(X, y)
+    # scipy stops once an iteration ends beyond max_fun evaluations: a few more
+    # than 6 at most, far from 1000 iterations
+    assert 6 <= len(evaluations) <= 12
+    assert clf.n_iter_ <= 6
+
+
+# --------------------------------------------------------------------------
+# 12. The "auto" rate counts a short last minibatch as a step.
+# --------------------------------------------------------------------------
+def test_auto_learning_rate_rounds_the_steps_per_epoch_up():
+    # 301 rows in batches of 10: 31 steps (30 full, one of 1 row), one beyond the
+    # 30 steps up to which Adam's "auto" rate stays 0.01.
+    X, y = make_blobs(n_samples=301, centers=2, n_features=2, random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(2,),
+        activation="logistic",
+        solver="adam",
+        learning_rate_init="auto",
+        batch_size=10,
+        max_iter=1,
+        random_state=0,
+    )
+    _quietly(clf.fit, X, y)
+    assert clf.learning_rate_init_ == 0.01 * math.sqrt(30 / 31)
+    _quietly(clf.fit, X[:300], y[:300])  # 30 steps exactly
+    assert clf.learning_rate_init_ == 0.01
+
+
+# --------------------------------------------------------------------------
+# 13. A numpy model refuses another namespace's X under dispatch.
+# --------------------------------------------------------------------------
+def test_numpy_model_refuses_array_api_input_under_dispatch():
+    xs = pytest.importorskip("array_api_strict")
+    import sklearn
+
+    try:
+        with sklearn.config_context(array_api_dispatch=True):
+            pass
+    except (ImportError, RuntimeError) as exc:
+        pytest.skip(f"array_api_dispatch unavailable: {exc}")
+    X, y = make_blobs(n_samples=30, centers=3, n_features=4, random_state=0)
+    clf = _quietly(_sgd_model(max_iter=2).fit, X, y)
+    X_strict = xs.asarray(X)
+    with sklearn.config_context(array_api_dispatch=True):
+        for call in (
+            lambda: clf.predict(X_strict),
+            lambda: clf.predict_proba(X_strict),
+            lambda: clf.partial_fit(X_strict, y),
+        ):
+            with pytest.raises(ValueError, match="must use the same namespace"):
+                call()
+    assert isinstance(clf.coefs_[0], np.ndarray)
+    assert clf.predict(X).shape == y.shape
+
+
+# --------------------------------------------------------------------------
+# 14. Under early stopping, t_ counts the training rows only.
+# --------------------------------------------------------------------------
+def test_early_stopping_counts_only_the_training_rows_in_t():
+    X, y = make_blobs(n_samples=40, centers=2, n_features=3, random_state=0)
+    clf = _quietly(
+        _sgd_model(early_stopping=True, validation_fraction=0.25, batch_size=10, max_iter=3).fit,
+        X,
+        y,
+    )
+    assert clf.n_iter_ == 3
+    assert clf.t_ == 3 * 30  # 10 of the 40 rows are held out
+
+
+# --------------------------------------------------------------------------
+# 15. Under early stopping, the epoch's loss divides by the training rows' weight.
+# --------------------------------------------------------------------------
+def test_early_stopping_loss_divides_by_the_training_weight_only():
+    """Weights of 2.0 everywhere are the unweighted fit (alpha=0: J's scale is free)."""
+    X, y = make_blobs(n_samples=40, centers=3, n_features=3, cluster_std=3.0, random_state=0)
+    model = _sgd_model(
+        early_stopping=True,
+        validation_fraction=0.25,
+        alpha=0.0,
+        learning_rate_init=0.1,
+        batch_size=10,
+        shuffle=True,
+        max_iter=4,
+        n_iter_no_change=100,
+    )
+    plain = _quietly(copy.deepcopy(model).fit, X, y)
+    doubled = _quietly(copy.deepcopy(model).fit, X, y, sample_weight=np.full(40, 2.0))
+    # The same to rounding (a weighted sum is reduced in another order); dividing
+    # by all 40 rows' weight instead of the 30 training rows' is 25% off.
+    assert doubled.loss_curve_ == pytest.approx(plain.loss_curve_, rel=1e-12, abs=0)
+    assert doubled.validation_loss_curve_ == pytest.approx(
+        plain.validation_loss_curve_, rel=1e-12, abs=0
+    )
+    assert doubled.validation_scores_ == plain.validation_scores_
+    assert doubled.t_ == plain.t_
+    for u, v in zip(doubled.coefs_ + doubled.intercepts_, plain.coefs_ + plain.intercepts_):
+        np.testing.assert_allclose(u, v, rtol=1e-10, atol=1e-12)
+
+
+# --------------------------------------------------------------------------
+# 16. partial_fit refuses a strict subset of the first call's classes.
+# --------------------------------------------------------------------------
+def test_partial_fit_refuses_a_subset_of_the_first_classes():
+    X, y = make_blobs(n_samples=30, centers=3, n_features=3, random_state=0)
+    clf = _sgd_model()
+    clf.partial_fit(X, y, classes=[0, 1, 2])
+    before = [p.copy() for p in clf.coefs_ + clf.intercepts_]
+    keep = y != 2
+    for classes in ([0, 1], [0, 1, 2, 3]):
+        with pytest.raises(ValueError, match="differs from the classes of the first"):
+            clf.partial_fit(X[keep], y[keep], classes=classes)
+    for a, b in zip(before, clf.coefs_ + clf.intercepts_):
+        assert_array_equal(a, b)
+    clf.partial_fit(X[keep], y[keep], classes=[2, 1, 0])  # the same set, in any order
+
+
+# --------------------------------------------------------------------------
+# 17. Early stopping with fewer held-out rows than classes splits unstratified.
+# --------------------------------------------------------------------------
+def test_early_stopping_with_fewer_held_out_rows_than_classes_still_fits():
+    X, y = make_blobs(n_samples=60, centers=6, n_features=3, random_state=0)
+    Y = np.eye(6)[y]
+    # 0.05 of 60 distinct rows: 3 held out, fewer than the 6 classes
+    train_rows, (X_val, _, y_val, _) = validation_split(X, Y, y, None, 0.05, 0)
+    assert X_val.shape[0] == 3 and len(train_rows) == 57
+    clf = _quietly(
+        _sgd_model(early_stopping=True, validation_fraction=0.05, batch_size=20, max_iter=3).fit,
+        X,
+        y,
+    )
+    assert len(clf.validation_scores_) == clf.n_iter_ == 3
+    assert clf.t_ == 3 * 57
+
+
+# --------------------------------------------------------------------------
+# 18. A sub-estimator without callbacks joins its meta-estimator's task tree.
+# --------------------------------------------------------------------------
+def test_sub_estimator_without_callbacks_joins_the_parent_task_tree():
+    callback_context = pytest.importorskip("sklearn.callback._callback_context")
+    X, y = make_blobs(n_samples=30, centers=2, n_features=3, random_state=0)
+    meta = MLPClassifier()  # stands for a meta-estimator fitting one sub-estimator
+    root = callback_context.CallbackContext._from_estimator(
+        estimator=meta, task_name="fit", task_id=0, max_subtasks=1, sequential_subtasks=True
+    )
+    leaf = root.subcontext(task_name="sub-estimator fit", max_subtasks=0)
+    clf = _sgd_model(max_iter=3)
+    assert not getattr(clf, "_skl_callbacks", None)
+    with leaf.propagate_callback_context(clf):
+        _quietly(clf.fit, X, y)
+    # The sub-estimator's fit replaced the leaf with its own root task, whose
+    # subtasks are its epochs: the meta-estimator's tree reaches down to them.
+    (merged,) = root._children_map.values()
+    assert merged is not leaf
+    assert merged.source_task_name == "sub-estimator fit"
+    assert len(merged._children_map) == clf.n_iter_ == 3
+    # and training is the same as without a parent
+    alone = _quietly(_sgd_model(max_iter=3).fit, X, y)
+    for a, b in zip(alone.coefs_ + alone.intercepts_, clf.coefs_ + clf.intercepts_):
+        assert_array_equal(a, b)
