@@ -123,7 +123,7 @@ def datasets(mnist_path=None, quick: bool = False) -> dict:
 
 def make_model(name: str, seed: int, max_iter: int, skmlp_params=None):
     if name == "skmlp":
-        return MLPClassifier(random_state=seed, max_iter=max_iter, **(skmlp_params or {}))
+        return MLPClassifier(**{"random_state": seed, "max_iter": max_iter, **(skmlp_params or {})})
     if name == "sklearn":
         return SkMLPClassifier(random_state=seed, max_iter=max_iter)
     return SkMLPClassifier(activation="logistic", random_state=seed, max_iter=max_iter)
