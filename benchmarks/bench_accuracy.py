@@ -162,6 +162,11 @@ def run_one(
 def run(args, reused=None) -> dict:
     """Every cell's entries: those of ``args.models`` run here, the others from ``reused``."""
     found = datasets(args.mnist, args.quick)
+    if args.datasets:
+        unknown = set(args.datasets) - set(found)
+        if unknown:
+            raise SystemExit(f"--datasets: {sorted(unknown)} not among {sorted(found)}")
+        found = {name: found[name] for name in args.datasets}
     seeds = range(args.seeds)
     budgets = args.budgets
     jobs, data, cells = [], {}, {}
@@ -381,6 +386,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         choices=MODELS,
         default=list(MODELS),
         help="the columns to run (default: all); the others come from --reuse.",
+    )
+    parser.add_argument(
+        "--datasets", nargs="+", default=None, help="some of the data sets only (default: all)."
     )
     parser.add_argument("--reuse", default=None, help="an earlier JSON for the columns not run.")
     parser.add_argument(
