@@ -93,8 +93,9 @@ def test_rerun_of_one_column_reuses_the_others(bench, quick_run, tmp_path, capsy
     out = tmp_path / "rerun.json"
     params = '{"hidden_layer_sizes": [1], "max_iter": 1}'  # a model that cannot learn iris
     argv = [*QUICK, "--models", "skmlp", "--reuse", str(first), "--skmlp-params", params]
-    assert bench.main([*argv, "--output", str(out)]) == 0
+    assert bench.main([*argv, "--datasets", "iris", "--output", str(out)]) == 0
     rerun = json.loads(out.read_text())
+    assert list(rerun["cells"]) == ["iris|raw|30", "iris|std|30", "iris|minmax|30"]
     assert rerun["skmlp_params"] == {"hidden_layer_sizes": [1], "max_iter": 1}
     assert rerun["reused"]["models"] == ["sklearn", "sklearn-logistic", "sklearn-tuned"]
     for key, cell in rerun["cells"].items():
@@ -114,6 +115,8 @@ def test_bad_arguments_exit_with_a_usage_error(bench, quick_run):
     with pytest.raises(SystemExit) as raised:
         bench.main(["--quick", "--models", "skmlp"])  # the other columns: from where?
     assert raised.value.code == 2
+    with pytest.raises(SystemExit, match="--datasets: \\['nosuch'\\] not among"):
+        bench.main([*QUICK, "--datasets", "nosuch"])
     with pytest.raises(SystemExit) as raised:
         bench.main(["--quick", "--skmlp-params", "[1]"])
     assert raised.value.code == 2
