@@ -497,7 +497,7 @@ def render_workloads(report: dict | None) -> dict:
 # ----------------------------------------------------------------------------
 # bench_accuracy.py
 # ----------------------------------------------------------------------------
-ACCURACY_MODELS = ("skmlp", "sklearn", "sklearn-logistic")
+ACCURACY_MODELS = ("skmlp", "sklearn", "sklearn-logistic", "sklearn-tuned")
 
 
 def _cell(entry: dict) -> str:
@@ -514,13 +514,15 @@ def _cell_name(key: str) -> str:
 def render_accuracy(report: dict | None) -> dict:
     if report is None:
         raise FileNotFoundError("run benchmarks/bench_accuracy.py first")
+    # the tuned column where the run has it (results before it was added lack it)
+    models = [m for m in ACCURACY_MODELS if m in next(iter(report["cells"].values()))]
     rows = []
     for key, cell in report["cells"].items():
-        rows.append([*key.split("|"), *(_cell(cell[m]) for m in ACCURACY_MODELS)])
+        rows.append([*key.split("|"), *(_cell(cell[m]) for m in models)])
     for budget, s in report["summary"].items():
         rows.append(
             [f"**mean of {s['cells']} cells**", "", budget]
-            + [f"**{s['mean_accuracy'][m]:.4f}**" for m in ACCURACY_MODELS]
+            + [f"**{s['mean_accuracy'][m]:.4f}**" for m in models]
         )
     reasons = ["- a ``--quick`` smoke run (3 small data sets);"] * bool(report.get("quick"))
     reasons += [f"- {report['seeds']} seed(s), fewer than 5;"] * (report["seeds"] < 5)
@@ -531,7 +533,7 @@ def render_accuracy(report: dict | None) -> dict:
         + f" Each entry: mean test accuracy over {report['seeds']} seeds, the worst seed in "
         f"brackets, and the mean fit time (fits run {report['n_jobs']} at a time).",
         "",
-        *_table("", ["data", "scaling", "epochs", *ACCURACY_MODELS], rows),
+        *_table("", ["data", "scaling", "epochs", *models], rows),
     ]
     for budget, s in report["summary"].items():
         lines += [
@@ -543,6 +545,17 @@ def render_accuracy(report: dict | None) -> dict:
             f"({_cell_name(s['largest_worst_seed_deficit_at'])}).",
             "",
         ]
+        if "tuned_mean_deficit" in s:
+            met = [name for name, ok in s["targets"].items() if "tuned" in name and ok]
+            missed = [name for name, ok in s["targets"].items() if "tuned" in name and not ok]
+            lines += [
+                f"max_iter={budget}, against the tuned scikit-learn: skmlp's mean minus its mean "
+                f"{100 * -s['tuned_mean_deficit']:+.2f} points, skmlp's largest cell "
+                f"deficit {100 * max(s['largest_tuned_cell_deficit'], 0):.1f} points "
+                f"({_cell_name(s['largest_tuned_cell_deficit_at'])}). Targets met: "
+                f"{', '.join(met) or 'none'}; missed: {', '.join(missed) or 'none'}.",
+                "",
+            ]
     out = {}
     summary = report["summary"]
     budgets = sorted(summary, key=int, reverse=True)
