@@ -63,12 +63,12 @@ class MaskDrawer:
 
     def __init__(self, rates: list, units: list, batch_size: int, dtype, xp=None, device=None):
         self.xp, self.device = xp, device
-        self.dtype = numpy_dtype(xp, dtype)  # the host's
+        self.dtype = np.dtype(numpy_dtype(xp, dtype))  # on the host
         n_layers = len(units) - 1
         # Per layer l (0 = input, n_layers = output: never masked)
         self.keep = [None] + [1.0 - p if p > 0 else None for p in rates] + [None]
         self.host = [None] * (n_layers + 1)  # the masks as drawn, on the host
-        self.below = [None] * (n_layers + 1)  # "U < 1 - p" per entry
+        self.below = [None] * (n_layers + 1)  # whether each unit is kept
         self.AM = [None] * (n_layers + 1)  # A[l] * M[l], where the forward pass puts it
         empty = _kernels.active().empty
         for l, keep in enumerate(self.keep):
@@ -85,17 +85,24 @@ class MaskDrawer:
         self.generator = np.random.default_rng(seed)
 
     def draw(self, n: int) -> Masks:
-        """Fresh masks for a minibatch of ``n`` rows."""
+        """Fresh masks for a minibatch of ``n`` rows.
+
+        Each entry is kept when a uniform 32-bit integer falls below
+        ``(1 - p) * 2**32``: one call to the generator's raw 64-bit output (two
+        such integers each) per layer, about twice as fast as drawing floats.
+        """
         M, AM = [], []
         for l, keep in enumerate(self.keep):
             if keep is None:
                 M.append(None)
                 AM.append(None)
                 continue
-            U, below = self.host[l][:n], self.below[l][:n]
-            self.generator.random(dtype=self.dtype, out=U)  # uniform in [0, 1)
-            np.less(U, self.dtype.type(keep), out=below)  # kept with probability 1 - p
-            np.multiply(below, self.dtype.type(1.0 / keep), out=U)  # M = [U < 1 - p] / (1 - p)
-            M.append(U if self.xp is None else self.xp.asarray(U, device=self.device))
+            mask, below = self.host[l][:n], self.below[l][:n]
+            size = below.size
+            raw = self.generator.bit_generator.random_raw((size + 1) // 2)
+            bits = raw.view(np.uint32)[:size].reshape(below.shape)  # uniform in [0, 2**32)
+            np.less(bits, np.uint32(min(round(keep * 2**32), 2**32 - 1)), out=below)
+            np.multiply(below, self.dtype.type(1.0 / keep), out=mask)  # 0 or 1 / (1 - p)
+            M.append(mask if self.xp is None else self.xp.asarray(mask, device=self.device))
             AM.append(self.AM[l][:n, ...])
         return Masks(M=M, AM=AM)
