@@ -1,0 +1,54 @@
+"""benchmarks/bench_dropout.py runs, and its summary follows from its fits."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SCRIPT = Path(__file__).parents[1] / "benchmarks" / "bench_dropout.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_dropout", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_quick_run_writes_consistent_results(bench, tmp_path, capsys):
+    out, inc = tmp_path / "dropout.json", tmp_path / "dropout.inc"
+    argv = ["--quick", "--max-iter", "5", "--alphas", "1e-4", "--cost-repeats", "1"]
+    assert bench.main([*argv, "--output", str(out), "--rst", str(inc)]) == 0
+    results = json.loads(out.read_text())
+    models = results["cells"]["digits_200"]
+    assert set(models) == set(bench.model_names([0.0, 0.5]))
+    for entry in models.values():
+        assert len(entry["test"]) == 1 and 0.0 <= entry["test"][0] <= 1.0
+        assert entry["mean_test"] == pytest.approx(np.mean(entry["test"]))
+    assert models["skmlp, p by CV"]["chosen"][0] in (0.0, 0.5)
+    assert models["sklearn, alpha by CV"]["chosen"] == [1e-4]
+    runs = results["cost"]["runs"]
+    assert [(r["kernels"], r["dtype"]) for r in runs] == [
+        ("numpy", "float32"),
+        ("numpy", "float64"),
+    ]
+    for run in runs:
+        assert run["ratio"] == pytest.approx(np.median(run["ratios"]))
+        seconds = run["raw_seconds_per_epoch"]
+        assert run["ratios"][0] == pytest.approx(seconds["dropout"][0] / seconds["none"][0])
+        assert run["cpu_ratio"] == pytest.approx(np.median(run["cpu_ratios"]))
+    assert "list-table" in inc.read_text()
+    assert "digits_200: without dropout" in capsys.readouterr().out
+
+
+def test_bad_arguments_exit_with_a_usage_error(bench):
+    for argv in (["--seeds", "0"], ["--rates", "0.2", "0.5"], ["--rates", "0", "1"],
+                 ["--cells", "iris_10"], ["--mnist", "/nonexistent/mnist.npz"]):  # fmt: skip
+        with pytest.raises(SystemExit) as raised:
+            bench.main(argv)
+        assert raised.value.code == 2
