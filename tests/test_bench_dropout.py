@@ -52,3 +52,15 @@ def test_bad_arguments_exit_with_a_usage_error(bench):
         with pytest.raises(SystemExit) as raised:
             bench.main(argv)
         assert raised.value.code == 2
+
+
+def test_only_cost_keeps_the_accuracy_figures(bench, tmp_path):
+    out = tmp_path / "dropout.json"
+    assert bench.main(["--quick", "--only-cost", "--output", str(out)]) == 2  # nothing to keep
+    argv = ["--quick", "--max-iter", "3", "--alphas", "1e-4", "--cost-repeats", "1"]
+    assert bench.main([*argv, "--output", str(out)]) == 0
+    before = json.loads(out.read_text())
+    assert bench.main([*argv, "--only-cost", "--cost-repeats", "2", "--output", str(out)]) == 0
+    after = json.loads(out.read_text())
+    assert after["cells"] == before["cells"]
+    assert all(len(run["ratios"]) == 2 for run in after["cost"]["runs"])
