@@ -253,7 +253,9 @@ def summary_lines(results: dict) -> list:
             f"{1000 * r['seconds_per_epoch']['none']:.0f} ms per epoch without dropout, "
             f"{1000 * r['seconds_per_epoch']['dropout']:.0f} ms with dropout={c['rate']:g}: "
             f"ratio {r['ratio']:.3f} in wall-clock time, {r['cpu_ratio']:.3f} in CPU time "
-            f"(medians of {len(r['ratios'])} same-run ratios; target at most 1.15: "
+            f"(medians of {len(r['ratios'])} same-run ratios, the middle half of the "
+            f"wall-clock ratios from {np.percentile(r['ratios'], 25):.2f} to "
+            f"{np.percentile(r['ratios'], 75):.2f}; target at most 1.15: "
             f"{'met' if r['ratio'] <= 1.15 else 'NOT met'} in wall-clock time, "
             f"{'met' if r['cpu_ratio'] <= 1.15 else 'NOT met'} in CPU time)."
         )
