@@ -689,6 +689,22 @@ def render_onnx(report: dict | None) -> dict:
     return {"docs/_generated/bench_onnx.inc": RST_HEADER + "\n".join(lines)}
 
 
+# ----------------------------------------------------------------------------
+# bench_dropout.py
+# ----------------------------------------------------------------------------
+def render_dropout(report: dict | None) -> dict:
+    """Test accuracy against the dropout rate, and the cost per epoch."""
+    if report is None:
+        raise FileNotFoundError("run benchmarks/bench_dropout.py first")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench_dropout
+
+    reasons = [f"- {report['seeds']} seed(s), fewer than 3;"] * (report["seeds"] < 3)
+    warning, _ = caveat(reasons)
+    text = "\n".join([*warning, stamp(report), "", bench_dropout.rst(report)])
+    return {"docs/_generated/bench_dropout.inc": RST_HEADER + text}
+
+
 @dataclass
 class Benchmark:
     name: str  # bench_<name>.py writes docs/_static/bench_<name>.json
@@ -713,6 +729,7 @@ BENCHMARKS = [
     ),
     Benchmark("gpu", render_gpu, ["--mnist", "{mnist}"], needs_results=False),
     Benchmark("onnx", render_onnx, ["--mnist", "{mnist}"]),
+    Benchmark("dropout", render_dropout, ["--mnist", "{mnist}", "--n-jobs", "2"]),
 ]
 
 

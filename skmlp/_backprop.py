@@ -27,6 +27,18 @@ recap, n examples, the bias)::
     dW[l]     = A[l-1].T @ delta[l] + alpha / S * W[l]
     db[l]     = delta[l].sum(axis=0)
     delta[l-1] = (delta[l] @ W[l].T) * phi'(A[l-1])
+
+Dropout (training steps only) multiplies each hidden ``A[l]`` by a mask
+``M[l]``, whose entries are 0 with probability ``p_l`` and ``1 / (1 - p_l)``
+otherwise (inverted dropout: the expected value of ``A[l] * M[l]`` is
+``A[l]``, so predictions use no mask). The next layer reads the masked
+activations, and the chain rule through the mask multiplies the error by it::
+
+    Z[l+1]    = (A[l] * M[l]) @ W[l+1] + b[l+1]
+    dW[l+1]   = (A[l] * M[l]).T @ delta[l+1]
+    delta[l]  = (delta[l+1] @ W[l+1].T) * M[l] * phi'(A[l])
+
+with ``phi'`` written from the unmasked ``A[l]``.
 """
 
 from __future__ import annotations
@@ -118,20 +130,61 @@ class Workspace:
         )
 
 
+@dataclass
+class Masks:
+    """Dropout masks for one minibatch (see the module's docstring).
+
+    ``M[l]`` is hidden layer ``l``'s mask, of ``A[l]``'s shape, with entries 0
+    or ``1 / (1 - p_l)``; None where the layer has no dropout (always for
+    ``l = 0``, the input). ``AM[l]`` is the buffer of the masked activations
+    ``A[l] * M[l]`` that the next layer reads; ``A[l]`` itself stays unmasked
+    for ``phi'``.
+    """
+
+    M: list
+    AM: list
+
+    @classmethod
+    def fixed(cls, M: list) -> Masks:
+        """Masks with these arrays (None for unmasked layers) and new buffers."""
+        empty = _kernels.active().empty
+        return cls(M=M, AM=[None if m is None else empty(m.shape, m.dtype) for m in M])
+
+
+def passed_on(ws: Workspace, masks: Masks | None, l: int):
+    """What layer ``l`` passes to layer ``l + 1``: ``A[l]``, or ``A[l] * M[l]`` under dropout."""
+    if masks is None or masks.M[l] is None:
+        return ws.A[l]
+    return masks.AM[l]
+
+
 def forward(
-    X, coefs: list, intercepts: list, activation: str, out_activation: str, ws: Workspace
+    X,
+    coefs: list,
+    intercepts: list,
+    activation: str,
+    out_activation: str,
+    ws: Workspace,
+    masks: Masks | None = None,
 ) -> Array:
-    """Forward-propagate ``X``; fill ``ws.A`` and ``ws.Z_out``, return ``A_out``."""
+    """Forward-propagate ``X``; fill ``ws.A`` and ``ws.Z_out``, return ``A_out``.
+
+    With ``masks`` (a training step with dropout), each masked hidden layer
+    passes ``A[l] * M[l]`` on instead of ``A[l]``.
+    """
     kernels = ws.kernels
     n_layers = len(coefs)
     ws.A[0] = X
     for l in range(1, n_layers + 1):
         W, b = coefs[l - 1], intercepts[l - 1]
         Z = ws.Z_out if l == n_layers else ws.A[l]
-        kernels.matmul(ws.A[l - 1], W, out=Z)  # Z[l] = A[l-1] W[l]   (n, units_l)
+        A_in = passed_on(ws, masks, l - 1)  # A[l-1], or A[l-1] * M[l-1]
+        kernels.matmul(A_in, W, out=Z)  # Z[l] = A[l-1] W[l]   (n, units_l)
         if l < n_layers:
             # A[l] = phi(Z[l] + b[l]), in place: Z[l] is not needed again
             kernels.bias_activation(Z, b, activation)
+            if masks is not None and masks.M[l] is not None:
+                kernels.multiply(Z, masks.M[l], out=masks.AM[l])  # A[l] * M[l]
     # Z_out += b[L], then A_out = phi_out(Z_out) into its own buffer: the loss
     # needs the logits Z_out.                                        (n, t)
     A_out = ws.A[n_layers]
@@ -179,11 +232,13 @@ def backward(
     sample_weight: Array | None,
     ws: Workspace,
     S: float | None = None,
+    masks: Masks | None = None,
 ) -> tuple[list, list]:
     """Backpropagate after :func:`forward`; return ``(dW, db)`` in ``ws``.
 
     ``S`` is the batch's total weight ``sum_i s_i`` when the caller has it
-    already (the training loop does), else it is summed here.
+    already (the training loop does), else it is summed here. ``masks`` must
+    be those that :func:`forward` used (None: no dropout).
     """
     kernels = ws.kernels
     n_layers = len(coefs)
@@ -206,7 +261,8 @@ def backward(
 
     for l in range(n_layers, 0, -1):
         W = coefs[l - 1]
-        A_prev = ws.A[l - 1]  # (n, units_{l-1})
+        # The layer's input A[l-1] (under dropout, A[l-1] * M[l-1])  (n, units_{l-1})
+        A_prev = passed_on(ws, masks, l - 1)
         # dW[l] = A[l-1]^T delta[l]: the seed's (A^h)^T delta, summed over samples.
         kernels.matmul(A_prev.T, delta, out=ws.dW[l - 1])  # (units_{l-1}, units_l)
         if alpha:  # + d/dW of alpha / (2S) ||W||^2
@@ -218,7 +274,11 @@ def backward(
             # Z[l] = A[l-1] W[l] + b[l], then through A[l-1] = phi(Z[l-1]).
             dA = ws.dA[l - 1]
             kernels.matmul(delta, W.T, out=dA)  # dJ/dA[l-1]   (n, units_{l-1})
-            kernels.activation_derivative(A_prev, dA, activation)  # now dJ/dZ[l-1]
+            if masks is not None and masks.M[l - 1] is not None:
+                # Through A[l-1] * M[l-1]: dJ/dA[l-1] = dJ/d(A[l-1] * M[l-1]) * M[l-1]
+                kernels.multiply(dA, masks.M[l - 1], out=dA)
+            # phi' from the unmasked A[l-1] = phi(Z[l-1])
+            kernels.activation_derivative(ws.A[l - 1], dA, activation)  # now dJ/dZ[l-1]
             delta = dA
     return ws.dW, ws.db
 
@@ -233,16 +293,18 @@ def loss_and_gradients(
     alpha: float = 0.0,
     sample_weight: Array | None = None,
     ws: Workspace | None = None,
+    masks: Masks | None = None,
 ) -> tuple[float, list, list]:
     """J and its gradients ``(dW, db)`` for one batch: forward, loss, backward.
 
     The gradient arrays live in ``ws`` (allocated here when not given) and are
-    overwritten by the next call with the same workspace.
+    overwritten by the next call with the same workspace. With ``masks``, J is
+    the loss of the network with those dropout masks, and these its gradients.
     """
     if ws is None:
         units = [X.shape[1]] + [W.shape[1] for W in coefs]
         ws = Workspace.allocate(units, X.shape[0], coefs[0].dtype)
-    forward(X, coefs, intercepts, activation, out_activation, ws)
+    forward(X, coefs, intercepts, activation, out_activation, ws, masks)
     J = loss(ws.Z_out, Y, out_activation, coefs, alpha, sample_weight)
-    dW, db = backward(Y, coefs, activation, alpha, sample_weight, ws)
+    dW, db = backward(Y, coefs, activation, alpha, sample_weight, ws, masks=masks)
     return J, dW, db

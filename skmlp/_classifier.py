@@ -33,6 +33,7 @@ from ._callbacks import (
     begin_fit,
     end_fit,
 )
+from ._dropout import dropout_rates
 from ._initialization import auto_learning_rate, initial_parameters
 from ._optimizers import optimizer_from_dict, optimizer_to_dict
 from ._split import validation_split
@@ -124,6 +125,18 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     alpha : float, default=0.0001
         Strength of the L2 penalty ``alpha / (2 S) * sum ||W||^2``, with ``S``
         the number (or total weight) of samples in the batch.
+
+    dropout : float or array-like of shape (n_layers - 2,), default=0.0
+        Dropout rate of the hidden units: in each training step of "sgd" and
+        "adam", each hidden activation is set to 0 with this probability and
+        the others are scaled by ``1 / (1 - dropout)`` (inverted dropout), so
+        that predictions use the whole network unscaled. One rate for every
+        hidden layer, or one per hidden layer; each in [0, 1). 0 (the
+        default) trains without dropout. The masks are drawn from
+        ``random_state``. Predictions, and early stopping's validation score
+        and loss, use no masks; ``loss_curve_`` is the training loss of the
+        masked networks that the steps trained. "lbfgs" minimises a
+        deterministic loss and refuses a rate above 0.
 
     batch_size : int or "auto", default="auto"
         Minibatch size for the stochastic solvers; "auto" is
@@ -233,7 +246,8 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         The smallest training loss reached; None with ``early_stopping``.
 
     loss_curve_ : list of float
-        The training loss after each epoch (each iteration for "lbfgs").
+        The training loss after each epoch (each iteration for "lbfgs"). With
+        ``dropout``, that of the masked networks of the epoch's steps.
 
     validation_scores_ : list of float or None
         The validation score after each epoch with ``early_stopping``.
@@ -351,6 +365,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         "output_activation": [StrOptions({"logistic", "softmax"})],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
@@ -404,6 +419,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         output_activation: Literal["logistic", "softmax"] = "logistic",
         solver: Literal["lbfgs", "sgd", "adam"] = "adam",
         alpha: float = 0.0001,
+        dropout: float | Sequence[float] = 0.0,
         batch_size: int | Literal["auto"] = "auto",
         learning_rate: Literal["constant", "invscaling", "adaptive"] = "constant",
         learning_rate_init: float | Literal["auto"] = "auto",
@@ -431,6 +447,7 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         self.output_activation = output_activation
         self.solver = solver
         self.alpha = alpha
+        self.dropout = dropout
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
@@ -683,7 +700,14 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         self.__dict__.update(snapshot)
 
     def _fit_unsafe(self, X, y, sample_weight, classes, incremental, fitted):
-        self._hidden_sizes()  # checks each entry before any work
+        rates = dropout_rates(self.dropout, len(self._hidden_sizes()))  # checked before any work
+        if self.solver == "lbfgs" and any(rates):
+            raise ValueError(
+                f"dropout={self.dropout!r} needs a stochastic solver: L-BFGS minimises "
+                "one deterministic loss, which random masks would change at every "
+                'evaluation. Use solver="adam" or "sgd", or dropout=0.0 (alpha is '
+                "L-BFGS's regulariser)."
+            )
         _kernels.check_setting()  # usable (numba installed if asked for); loads nothing
         first_pass = not fitted or not (self.warm_start or incremental)
         if incremental and not fitted and classes is None and not _is_multilabel(y):

@@ -21,8 +21,10 @@ through :class:`ReplayedStep`:
   and replayed for every later full batch.
 
 The last, short batch, weighted fits (each batch's weight total changes the
-step) and devices without CUDA graphs run the ordinary eager loop, and so does
-everything under ``skmlp.set_config(cuda_graphs=False)``. Where capture
+step), fits with dropout (each step's masks are drawn on the host from the
+estimator's random state, outside what a graph could replay) and devices
+without CUDA graphs run the ordinary eager loop, and so does everything under
+``skmlp.set_config(cuda_graphs=False)``. Where capture
 fails, training goes on eagerly, with a warning.
 """
 
@@ -46,14 +48,16 @@ STATIC_ON_EVERY_DEVICE = False
 
 
 def replayed_step(
-    step, X, Y, sample_weight, n_samples: int, batch_size: int, epochs: int, ws, optimizer, params
-):
+    step, X, Y, sample_weight, n_samples: int, batch_size: int, epochs: int, ws, optimizer, params,
+    masked: bool = False,
+):  # fmt: skip
     """A :class:`ReplayedStep` for this fit, or None where the eager loop serves.
 
     ``step(Xb, Yb, swb, ws, S_b)`` is the training loop's minibatch step;
     ``n_samples`` counts the training rows (early stopping holds some of X out).
+    ``masked``: the step draws dropout masks, which a replay would repeat.
     """
-    if not _config._settings()["cuda_graphs"]:
+    if masked or not _config._settings()["cuda_graphs"]:
         return None
     if sample_weight is not None or epochs * (n_samples // batch_size) < MIN_REPLAYED_STEPS:
         return None

@@ -29,6 +29,7 @@ from . import _kernels_numpy
 from ._kernels_numpy import (  # noqa: F401  the buffers and products are numpy's
     empty,
     matmul,
+    multiply,
     squared_norm,
     sum_rows,
     weight_rows,

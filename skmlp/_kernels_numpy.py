@@ -32,6 +32,11 @@ def matmul(left, right: Array, out: Array) -> Array:
     return out
 
 
+def multiply(a: Array, M: Array, out: Array) -> Array:
+    """out = a * M, entrywise (a dropout mask; ``out`` may be ``a``)."""
+    return np.multiply(a, M, out=out)
+
+
 def sum_rows(delta: Array, out: Array) -> Array:
     """out = the sum of delta's rows (a bias gradient)."""
     return np.add.reduce(delta, axis=0, out=out)

@@ -40,6 +40,11 @@ class ArrayAPIKernels:
         out[...] = left @ right
         return out
 
+    def multiply(self, a, M, out):
+        """out = a * M, entrywise (a dropout mask; ``out`` may be ``a``)."""
+        out[...] = a * M
+        return out
+
     def sum_rows(self, delta, out):
         """out = the sum of delta's rows (a bias gradient)."""
         out[...] = self.xp.sum(delta, axis=0)
@@ -155,6 +160,9 @@ class TorchKernels(ArrayAPIKernels):
 
     def matmul(self, left, right, out):
         return self.torch.matmul(left, right, out=out)
+
+    def multiply(self, a, M, out):
+        return self.torch.mul(a, M, out=out)
 
     def sum_rows(self, delta, out):
         return self.torch.sum(delta, dim=0, out=out)

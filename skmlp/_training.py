@@ -37,6 +37,7 @@ from ._backprop import (
     split_flat,
 )
 from ._callbacks import StopRequested, epoch_tasks
+from ._dropout import MaskDrawer, dropout_rates
 from ._graph_step import replayed_step
 from ._interrupts import interrupts_deferred
 from ._optimizers import make_optimizer, refresh_hyperparameters
@@ -252,11 +253,17 @@ def _fit_stochastic(
     out_act, act = est.out_activation_, est.activation
     alpha = float(est.alpha)  # a numpy float64 (e.g. from np.logspace) would upcast float32
     grads = [ws_full.grad]  # ws_short shares it
+    rates = dropout_rates(est.dropout, len(units) - 2)
+    drawer = None  # dropout: fresh masks for every training step (_dropout)
+    if any(rates):
+        xp, device = batches.xp, batches.device
+        drawer = MaskDrawer(rates, units, batch_size, X.dtype, xp, device)
 
     def step(Xb, Yb, swb, ws, S_b):
         """One minibatch of total weight S_b: forward, its data loss (returned),
         backward and the optimizer's update."""
-        forward(Xb, est.coefs_, est.intercepts_, act, out_act, ws)
+        masks = None if drawer is None else drawer.draw(Xb.shape[0])
+        forward(Xb, est.coefs_, est.intercepts_, act, out_act, ws, masks)
         # The batch's J is (data + penalty) / S_b; the epoch's loss weighs each
         # batch by S_b, so only the data term is summed and the penalty is added
         # once per epoch.
@@ -265,14 +272,15 @@ def _fit_stochastic(
             raise diverged_error(est, f"in epoch {est.n_iter_ + 1}")
         # ws.grad = (dW, db) without the L2 term (alpha / S_b) W of dW: the
         # optimizer adds it in the same pass as its update.
-        backward(Yb, est.coefs_, act, 0.0, swb, ws, S=S_b)
+        backward(Yb, est.coefs_, act, 0.0, swb, ws, S=S_b, masks=masks)
         optimizer.update(params, grads, alpha / S_b, n_weights, kernels)
         return data_term
 
     # On torch's GPUs, the full minibatches replay this step, captured (_graph_step).
     replay = on_device and replayed_step(
-        step, X, Y, sample_weight, n_samples, batch_size, epochs, ws_full, optimizer, params
-    )
+        step, X, Y, sample_weight, n_samples, batch_size, epochs, ws_full, optimizer, params,
+        masked=drawer is not None,
+    )  # fmt: skip
 
     bar = progress(epochs, est.verbose, desc="skmlp")
     tasks = epoch_tasks(est, X, Y, sample_weight, rows=rows)  # scikit-learn's callbacks, if any
@@ -284,6 +292,8 @@ def _fit_stochastic(
         for _ in range(epochs):
             tasks.begin()
             order = rng.permutation(n_samples) if est.shuffle else None
+            if drawer is not None:
+                drawer.new_epoch(rng)
             index = batches.device_index(order) if on_device else None
             accumulated, n_steps = replay.run(index) if replay else (0.0, 0)
             if n_steps:
