@@ -702,7 +702,11 @@ def render_dropout(report: dict | None) -> dict:
     reasons = [f"- {report['seeds']} seed(s), fewer than 3;"] * (report["seeds"] < 3)
     warning, _ = caveat(reasons)
     text = "\n".join([*warning, stamp(report), "", bench_dropout.rst(report)])
-    return {"docs/_generated/bench_dropout.inc": RST_HEADER + text}
+    ratios = [run["ratio"] for run in report["cost"]["runs"]]
+    return {
+        "docs/_generated/bench_dropout.inc": RST_HEADER + text,
+        "sub:dropout-cost": _range(ratios),
+    }
 
 
 @dataclass
