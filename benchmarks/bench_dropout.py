@@ -365,8 +365,11 @@ def main(argv=None) -> int:
             kept["seeds"], kept["max_iter"], kept["rates"], kept["alphas"],
         )  # fmt: skip
         cells = kept["cells"]
+        # where the kept accuracy figures were measured (the stamp is the cost's)
+        accuracy_machine = kept.get("accuracy_machine", kept["machine"])
     else:
         cells = accuracy(args)
+        accuracy_machine = None
     results = {
         "cells": cells,
         "seeds": args.seeds,
@@ -376,6 +379,7 @@ def main(argv=None) -> int:
         "n_jobs": args.n_jobs,
         "cost": cost(args),
         "machine": {**bt.machine_info(), "load_average": list(load)},  # commit included
+        "accuracy_machine": accuracy_machine,  # None: this run measured the accuracy too
     }
     print(markdown(results))
     output.parent.mkdir(parents=True, exist_ok=True)

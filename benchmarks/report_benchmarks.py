@@ -701,7 +701,15 @@ def render_dropout(report: dict | None) -> dict:
 
     reasons = [f"- {report['seeds']} seed(s), fewer than 3;"] * (report["seeds"] < 3)
     warning, _ = caveat(reasons)
-    text = "\n".join([*warning, stamp(report), "", bench_dropout.rst(report)])
+    kept = report.get("accuracy_machine")
+    note = (
+        f" The accuracy figures are those of an earlier run of this script (skmlp "
+        f"{kept.get('skmlp', '?')}, commit {commit_of(kept)}), kept by ``--only-cost``, "
+        "which measured the cost again."
+        if kept
+        else ""
+    )
+    text = "\n".join([*warning, stamp(report) + note, "", bench_dropout.rst(report)])
     ratios = [run["ratio"] for run in report["cost"]["runs"]]
     return {
         "docs/_generated/bench_dropout.inc": RST_HEADER + text,
