@@ -96,6 +96,17 @@ def _divergence_cause(est) -> str:
             f"with alpha={est.alpha:g}, the L2 penalty alpha / 2 * sum(W ** 2) overflows "
             f"{dtype}. Use a smaller alpha."
         )
+    # The penalty is divided by the total sample weight (J's 1 / S): weights far
+    # below 1 weigh alpha up as much as they are small.
+    mean_weight = getattr(est, "_sample_weight_mean", 1.0)
+    if est.alpha and mean_weight < 1e-6:
+        return (
+            f"sample_weight's mean is {mean_weight:.3g}: the L2 penalty is divided by the "
+            "total sample weight, so weights this small act like "
+            f"alpha={est.alpha / mean_weight:.3g} on weights of 1, and the weights diverged. "
+            "Multiply sample_weight by a constant such as 1 / sample_weight.max() (and alpha "
+            "by the same constant to train the same model)."
+        )
     if est.solver == "sgd" and est.alpha >= 1 and est.alpha * est.learning_rate_init_ >= 1:
         return (
             f"with alpha={est.alpha:g} and learning_rate_init={est.learning_rate_init_:g}, "
@@ -532,10 +543,13 @@ def _fit_lbfgs(est, X, Y, sample_weight) -> None:
 
     def objective(theta):
         coefs, intercepts = unpack(theta)
-        J, _, _ = loss_and_gradients(
-            X, Y, coefs, intercepts, est.activation, est.out_activation_,
-            est.alpha, sample_weight, ws,
-        )  # fmt: skip
+        # Non-finite weights (from a line search that overshot) are an error raised
+        # just below, with its cause, rather than numpy's warnings on the way to it.
+        with np.errstate(invalid="ignore", over="ignore"):
+            J, _, _ = loss_and_gradients(
+                X, Y, coefs, intercepts, est.activation, est.out_activation_,
+                est.alpha, sample_weight, ws,
+            )  # fmt: skip
         J = float(J)
         grad = to_numpy(ws.grad).astype(np.float64)  # (dW, db) as one vector
         if not (math.isfinite(J) and np.isfinite(grad).all()):

@@ -11,8 +11,8 @@ from sklearn.utils.class_weight import compute_class_weight
 
 def check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray | None:
     """Validate ``sample_weight``: shape ``(n_samples,)``, finite, >= 0, sum > 0, and a
-    sum within ``dtype``'s range, the training's dtype, whose positive values do not
-    all round to zero in it. Returns the weights in ``dtype``."""
+    sum within ``dtype``'s normal range, the training's dtype, whose positive values do
+    not all round to zero in it. Returns the weights in ``dtype``."""
     if sample_weight is None:
         return None
     if isinstance(sample_weight, numbers.Number):
@@ -48,6 +48,15 @@ def check_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray | No
             f"to zero in {np.dtype(dtype)}, the dtype of training. Multiply sample_weight "
             "by a constant such as 1 / sample_weight.max() (and alpha by the same "
             "constant to train the same model), or train on float64 X."
+        )
+    smallest = float(np.finfo(dtype).tiny)
+    if 0 < total < smallest:
+        raise ValueError(
+            f"sample_weight sums to {total:.3g}, below the smallest normal {np.dtype(dtype)} "
+            f"({smallest:.3g}), the dtype of training: the loss divides by this sum, and "
+            "numbers this small have lost their precision. Multiply sample_weight by a "
+            "constant such as 1 / sample_weight.max() (and alpha by the same constant to "
+            "train the same model)."
         )
     return weights
 

@@ -395,6 +395,22 @@ def test_sample_weights_summing_beyond_the_dtype_are_named(solver):
     )  # fmt: skip
 
 
+@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
+def test_tiny_sample_weights_are_named_as_the_cause(solver):
+    # the penalty is divided by the total weight: weights of 1e-300 act like a huge alpha
+    X, y = _blobs()
+    clf = MLPClassifier(hidden_layer_sizes=(5,), solver=solver, max_iter=5, random_state=0)
+    message = _fit_raising(
+        clf, X, y, "sample_weight's mean is 1e-300", sample_weight=np.full(60, 1e-300)
+    )
+    assert "learning_rate_init" not in message and "L-BFGS tried" not in message
+    # a sum below float64's normal range is refused before training
+    message = _fit_raising(
+        clf, X, y, "below the smallest normal float64", sample_weight=np.full(60, 1e-320)
+    )
+    assert not hasattr(clf, "coefs_")
+
+
 def test_positive_weights_that_round_to_zero_are_not_called_zero():
     X, y = _blobs()
     clf = MLPClassifier(hidden_layer_sizes=(5,), max_iter=5)
