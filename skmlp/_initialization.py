@@ -138,8 +138,11 @@ def centre_first_layer(W, b, X, sample_weight=None):
     rescaled alike and shifted by ``-mean(X) W`` so that ``Z``'s mean over the
     rows is each unit's scaled random bias. Constant X leaves the layer as is.
     """
-    mean, var = column_moments(X, sample_weight)
-    total_var = float(var.sum())
+    # X's squares can overflow float64 (|X| beyond 1e154): the layer then keeps
+    # its random start (the check below), without numpy's warnings on the way.
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean, var = column_moments(X, sample_weight)
+        total_var = float(var.sum())
     if not (math.isfinite(total_var) and total_var > 0.0):
         return W, b
     scale = Z_STD * math.sqrt(3.0 / total_var) / glorot_bound(*W.shape, "logistic")

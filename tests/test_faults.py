@@ -411,6 +411,17 @@ def test_tiny_sample_weights_are_named_as_the_cause(solver):
     assert not hasattr(clf, "coefs_")
 
 
+def test_huge_float64_X_trains_without_numpy_warnings():
+    # X ** 2 overflows float64: the sigmoid layer's data-dependent start falls back
+    # to its random start instead of warning on the way
+    X, y = _blobs()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0).fit(X * 1e200, y)
+        assert np.isfinite(clf.predict_proba(X * 1e200)).all()
+
+
 def test_positive_weights_that_round_to_zero_are_not_called_zero():
     X, y = _blobs()
     clf = MLPClassifier(hidden_layer_sizes=(5,), max_iter=5)
