@@ -67,6 +67,13 @@ class MaskDrawer:
         n_layers = len(units) - 1
         # Per layer l (0 = input, n_layers = output: never masked)
         self.keep = [None] + [1.0 - p if p > 0 else None for p in rates] + [None]
+        # Per masked layer, fixed for the fit: a uniform 32-bit integer below
+        # ``threshold`` keeps the unit, and a kept unit is scaled by ``1 / (1 - p)``.
+        self.threshold = [
+            None if keep is None else np.uint32(min(round(keep * 2**32), 2**32 - 1))
+            for keep in self.keep
+        ]
+        self.scale = [None if keep is None else self.dtype.type(1.0 / keep) for keep in self.keep]
         self.host = [None] * (n_layers + 1)  # the masks as drawn, on the host
         self.below = [None] * (n_layers + 1)  # whether each unit is kept
         self.AM = [None] * (n_layers + 1)  # A[l] * M[l], where the forward pass puts it
@@ -101,8 +108,8 @@ class MaskDrawer:
             size = below.size
             raw = self.generator.bit_generator.random_raw((size + 1) // 2)
             bits = raw.view(np.uint32)[:size].reshape(below.shape)  # uniform in [0, 2**32)
-            np.less(bits, np.uint32(min(round(keep * 2**32), 2**32 - 1)), out=below)
-            np.multiply(below, self.dtype.type(1.0 / keep), out=mask)  # 0 or 1 / (1 - p)
+            np.less(bits, self.threshold[l], out=below)
+            np.multiply(below, self.scale[l], out=mask)  # 0 or 1 / (1 - p)
             M.append(mask if self.xp is None else self.xp.asarray(mask, device=self.device))
             AM.append(self.AM[l][:n, ...])
         return Masks(M=M, AM=AM)
