@@ -753,10 +753,6 @@ class MLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                     "nothing would be learned."
                 )
 
-        # for the divergence message: tiny weights weigh alpha up (see _training)
-        self._sample_weight_mean = (
-            1.0 if sample_weight is None else float(np.mean(sample_weight, dtype=np.float64))
-        )
         if xp is not None:  # train where X lies
             Y, sample_weight = to_device(Y, xp, device), to_device(sample_weight, xp, device)
         if first_pass:

@@ -70,15 +70,19 @@ def resolve_batch_size(batch_size, n_samples: int) -> int:
     return batch_size
 
 
-def diverged_error(est, where: str) -> ValueError:
-    """The error for a non-finite training loss, naming its likeliest cause and fix."""
+def diverged_error(est, where: str, mean_weight: float = 1.0) -> ValueError:
+    """The error for a non-finite training loss, naming its likeliest cause and fix.
+
+    ``mean_weight`` is the training rows' mean sample weight (1 without weights).
+    """
+    cause = _divergence_cause(est, mean_weight)
     return ValueError(
-        f"The training loss became non-finite {where}: {_divergence_cause(est)} A model "
-        "fitted before this call keeps its previous weights."
+        f"The training loss became non-finite {where}: {cause} A model fitted before this "
+        "call keeps its previous weights."
     )
 
 
-def _divergence_cause(est) -> str:
+def _divergence_cause(est, mean_weight: float) -> str:
     """What made the loss overflow: alpha, or steps too large (the learning rate), or X.
 
     Sample weights and X beyond the dtype's range are refused before training.
@@ -98,7 +102,6 @@ def _divergence_cause(est) -> str:
         )
     # The penalty is divided by the total sample weight (J's 1 / S): weights far
     # below 1 weigh alpha up as much as they are small.
-    mean_weight = getattr(est, "_sample_weight_mean", 1.0)
     if est.alpha and mean_weight < 1e-6:
         return (
             f"sample_weight's mean is {mean_weight:.3g}: the L2 penalty is divided by the "
@@ -280,7 +283,7 @@ def _fit_stochastic(
         # once per epoch.
         data_term = data_loss(ws.Z_out, Yb, out_act, swb, kernels)
         if not on_device and not math.isfinite(data_term):
-            raise diverged_error(est, f"in epoch {est.n_iter_ + 1}")
+            raise diverged_error(est, f"in epoch {est.n_iter_ + 1}", S_total / n_samples)
         # ws.grad = (dW, db) without the L2 term (alpha / S_b) W of dW: the
         # optimizer adds it in the same pass as its update.
         backward(Yb, est.coefs_, act, 0.0, swb, ws, S=S_b, masks=masks)
@@ -320,7 +323,7 @@ def _fit_stochastic(
 
             accumulated = float(accumulated)
             if not math.isfinite(accumulated):  # reached only on a device
-                raise diverged_error(est, f"in epoch {est.n_iter_ + 1}")
+                raise diverged_error(est, f"in epoch {est.n_iter_ + 1}", S_total / n_samples)
             # Mean over the epoch's batches of J_batch weighted by S_b, with the
             # penalty taken at the epoch's final weights.
             penalty_term = n_steps * l2_penalty(est.coefs_, alpha) / S_total
@@ -351,7 +354,7 @@ def _fit_stochastic(
     tasks.close()  # the epoch that Ctrl-C cut short, if any
     bar.close()
     if not interrupted:
-        _check_last_update(est, last_batch)
+        _check_last_update(est, last_batch, S_total / n_samples)
 
     best = vars(est).pop("_best_epoch", None)  # none if interrupted in the first epoch
     if best is not None:
@@ -366,7 +369,7 @@ def _fit_stochastic(
         )
 
 
-def _check_last_update(est, last_batch) -> None:
+def _check_last_update(est, last_batch, mean_weight: float) -> None:
     """Raise if the final update made the weights diverge.
 
     Each batch's loss is checked before its update; this checks the weights
@@ -378,7 +381,7 @@ def _check_last_update(est, last_batch) -> None:
     forward(Xb, est.coefs_, est.intercepts_, est.activation, est.out_activation_, ws)
     J = float(loss(ws.Z_out, Yb, est.out_activation_, est.coefs_, est.alpha, swb))
     if not math.isfinite(J):
-        raise diverged_error(est, "after the last update")
+        raise diverged_error(est, "after the last update", mean_weight)
 
 
 def _validate(est, validation, penalty_term: float) -> tuple[float, float]:
@@ -553,7 +556,8 @@ def _fit_lbfgs(est, X, Y, sample_weight) -> None:
         J = float(J)
         grad = to_numpy(ws.grad).astype(np.float64)  # (dW, db) as one vector
         if not (math.isfinite(J) and np.isfinite(grad).all()):
-            raise diverged_error(est, "during L-BFGS")
+            S = X.shape[0] if sample_weight is None else ws.kernels.weight_sum(sample_weight)
+            raise diverged_error(est, "during L-BFGS", S / X.shape[0])
         last[:] = [theta.copy(), J]
         return J, grad
 

@@ -15,17 +15,11 @@ import pytest
 from numpy.testing import assert_array_equal
 from sklearn.datasets import load_digits, make_blobs
 from sklearn.exceptions import ConvergenceWarning
+from test_pinned_behaviours import _quietly  # a short run's ConvergenceWarning ignored
 
 import skmlp
 import skmlp._training as training
 from skmlp import MLPClassifier
-
-
-def _quietly(method, *args, **kwargs):
-    """Call ``method``, ignoring only the ConvergenceWarning of a deliberately short run."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return method(*args, **kwargs)
 
 
 def _parameters(clf):
