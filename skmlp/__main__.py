@@ -118,8 +118,8 @@ def kernels_line(n_samples: int, units: list, epochs: int) -> str:
     setting = get_config()["kernels"]
     if setting != "auto":
         return f"kernels: {name} (set to {setting!r} by SKMLP_KERNELS or skmlp.set_config)"
-    n_parameters = sum((a + 1) * b for a, b in zip(units[:-1], units[1:]))
-    work = float(n_samples) * n_parameters * epochs
+    n_parameters = _kernels.n_parameters(units)
+    work = _kernels.fit_work(n_samples, units, epochs)
     threshold = f"{_kernels.AUTO_NUMBA_WORK:.0e}".replace("e+", "e")  # "1e10"
     this_fit = (
         f"this fit's work is {work:.1e}".replace("e+", "e")

@@ -106,11 +106,20 @@ def for_work(work: float, X=None) -> ModuleType:
     return _numba_kernels if _numba_kernels is not None else _resolve(choice)
 
 
+def n_parameters(units: list) -> int:
+    """The weights and biases of a network of layer sizes ``units``."""
+    return sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(units, units[1:]))
+
+
+def fit_work(n_samples: int, units: list, epochs: int) -> float:
+    """The work of a fit, as ``kernels="auto"`` counts it: rows x parameters x epochs."""
+    return float(n_samples) * n_parameters(units) * epochs
+
+
 def for_fit(n_samples: int, units: list, epochs: int, X=None) -> ModuleType:
     """:func:`for_work` for a fit on ``X`` of ``epochs`` over ``n_samples`` rows of a
     network of layer sizes ``units``: its work counts every weight and bias."""
-    n_parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(units, units[1:]))
-    return for_work(float(n_samples) * n_parameters * epochs, X)
+    return for_work(fit_work(n_samples, units, epochs), X)
 
 
 def for_namespace(X):
