@@ -304,7 +304,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="one small cell: a smoke test.")
     parser.add_argument("--seeds", type=int, default=None, help="seeds per cell (3; 1 quick).")
-    parser.add_argument("--max-iter", type=int, default=None, help="epochs (200; 30 quick).")
+    parser.add_argument("--max-iter", type=int, default=None, help="epochs (200; 20 quick).")
     parser.add_argument("--rates", type=float, nargs="+", default=None)
     parser.add_argument("--alphas", type=float, nargs="+", default=None)
     parser.add_argument("--cells", nargs="+", default=None)
@@ -326,18 +326,19 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="measure the cost again, keeping the accuracy figures of --output.",
     )
     args = parser.parse_args(argv)
-    quick = args.quick
-    for name, full, small in [
-        ("seeds", 3, 1),
-        ("max_iter", 200, 20),
-        ("rates", list(RATES), [0.0, 0.5]),
-        ("alphas", list(ALPHAS), [1e-4, 1.0]),
-        ("cells", ["digits_200", "noisy_300", "digits_1000"], ["digits_200"]),
-        ("cost_repeats", 15, 2),
-        ("cost_kernels", ["numpy", "numba"], ["numpy"]),
-    ]:
-        if getattr(args, name) is None:
-            setattr(args, name, small if quick else full)
+    bt.fill_defaults(
+        args,
+        args.quick,
+        [
+            ("seeds", 3, 1),
+            ("max_iter", 200, 20),
+            ("rates", list(RATES), [0.0, 0.5]),
+            ("alphas", list(ALPHAS), [1e-4, 1.0]),
+            ("cells", ["digits_200", "noisy_300", "digits_1000"], ["digits_200"]),
+            ("cost_repeats", 15, 2),
+            ("cost_kernels", ["numpy", "numba"], ["numpy"]),
+        ],
+    )
     if args.seeds < 1 or args.max_iter < 1 or args.cost_repeats < 1:
         parser.error("--seeds, --max-iter and --cost-repeats must be positive")
     if 0.0 not in args.rates or not all(0 <= p < 1 for p in args.rates):
