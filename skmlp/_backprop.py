@@ -25,7 +25,7 @@ recap, n examples, the bias)::
 
     delta_out = (A_out - Y) * s / S             dJ/dZ_out
     dW[l]     = A[l-1].T @ delta[l] + alpha / S * W[l]
-    db[l]     = delta[l].sum(axis=0)
+    db[l]     = 1.T @ delta[l]                   (the sum of delta[l]'s rows)
     delta[l-1] = (delta[l] @ W[l].T) * phi'(A[l-1])
 
 Dropout (training steps only) multiplies each hidden ``A[l]`` by a mask
@@ -77,7 +77,8 @@ class Workspace:
 
     ``A[l]`` holds layer ``l``'s activations (``A[0]`` is set to the batch's
     ``X`` by :func:`forward`), ``Z_out`` the output logits, ``dA[l]`` the
-    hidden errors. ``dW``/``db`` are the gradients, shaped like the
+    hidden errors, ``ones`` a column of ones (the constant input of the
+    biases, one entry per row). ``dW``/``db`` are the gradients, shaped like the
     parameters and stored as views of one flat vector ``grad`` (so that an
     optimizer updates every parameter in one pass). The output buffer
     ``A[-1]`` is overwritten by ``delta_out`` in :func:`backward`. The
@@ -93,6 +94,7 @@ class Workspace:
     grad: Array
     dW: list
     db: list
+    ones: Array
     kernels: object
 
     @classmethod
@@ -105,6 +107,8 @@ class Workspace:
         empty = kernels.empty
         grad = empty((sum(math.prod(shape) for shape in shapes),), dtype)
         views = split_flat(grad, shapes)
+        ones = empty((n_rows,), dtype)
+        ones[...] = 1
         return cls(
             A=[None]
             + [empty((n_rows, u), dtype) for u in hidden]
@@ -114,6 +118,7 @@ class Workspace:
             grad=grad,
             dW=views[:n_layers],
             db=views[n_layers:],
+            ones=ones,
             kernels=kernels,
         )
 
@@ -126,6 +131,7 @@ class Workspace:
             grad=self.grad,
             dW=self.dW,
             db=self.db,
+            ones=self.ones[:n],
             kernels=self.kernels,
         )
 
@@ -267,8 +273,10 @@ def backward(
         kernels.matmul(A_prev.T, delta, out=ws.dW[l - 1])  # (units_{l-1}, units_l)
         if alpha:  # + d/dW of alpha / (2S) ||W||^2
             kernels.add_scaled(ws.dW[l - 1], alpha / S, W)
-        # db[l] = sum_i delta[l]_i: the bias input a_0 = 1 (seed, section 8).
-        kernels.sum_rows(delta, out=ws.db[l - 1])  # (units_l,)
+        # db[l] = sum_i delta[l]_i = 1^T delta[l]: the bias is the weight of an
+        # input a_0 = 1 (seed, section 8), so its gradient is dW's product with
+        # a column of ones in place of A[l-1].
+        kernels.matmul(ws.ones, delta, out=ws.db[l - 1])  # (units_l,)
         if l > 1:
             # delta[l-1] = (delta[l] W[l]^T) * phi'(A[l-1]): the chain rule through
             # Z[l] = A[l-1] W[l] + b[l], then through A[l-1] = phi(Z[l-1]).

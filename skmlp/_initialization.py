@@ -78,9 +78,10 @@ def initial_parameters(units: list, activation: str, rng, dtype, X, sample_weigh
 def column_moments(X, sample_weight=None, block: int = 1024) -> tuple[np.ndarray, np.ndarray]:
     """Weighted mean and variance of each column of X (dense or sparse), in float64.
 
-    Dense X is read in C-ordered blocks of ``block`` rows, so the sums (and the
-    model built from them) are the same bit for bit whatever X's memory layout,
-    and no more than one block is ever copied. X of another Array API library
+    Dense X is read in C-ordered float64 blocks of ``block`` rows (views of a
+    C-ordered float64 X, copies of any other), so the sums (and the model
+    built from them) are the same bit for bit whatever X's memory layout, and
+    no more than one block is ever copied. X of another Array API library
     is read on its device (:func:`_device_column_moments`).
     """
     xp, device = namespace_and_device(X)
@@ -96,11 +97,14 @@ def column_moments(X, sample_weight=None, block: int = 1024) -> tuple[np.ndarray
         mean, mean_sq = np.zeros(X.shape[1]), np.zeros(X.shape[1])
         buffer = np.empty((min(block, n), X.shape[1]))  # the one block of float64 rows
         for start in range(0, n, block):
-            rows = buffer[: min(block, n - start)]  # C-ordered: a copy, never a view of X
-            np.copyto(rows, X[start : start + block], casting="same_kind")
+            rows = X[start : start + block]
+            squares = buffer[: rows.shape[0]]  # C-ordered float64
+            if not (rows.dtype == np.float64 and rows.flags.c_contiguous):
+                np.copyto(squares, rows, casting="same_kind")
+                rows = squares
             w_rows = w[start : start + block]
             mean += w_rows @ rows
-            mean_sq += w_rows @ np.multiply(rows, rows, out=rows)  # in place: one block
+            mean_sq += w_rows @ np.multiply(rows, rows, out=squares)  # one block at a time
     return mean, np.maximum(mean_sq - mean**2, 0.0)
 
 

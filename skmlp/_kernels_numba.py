@@ -31,7 +31,6 @@ from ._kernels_numpy import (  # noqa: F401  the buffers and products are numpy'
     matmul,
     multiply,
     squared_norm,
-    sum_rows,
     weight_rows,
     weight_sum,
 )

@@ -37,11 +37,6 @@ def multiply(a: Array, M: Array, out: Array) -> Array:
     return np.multiply(a, M, out=out)
 
 
-def sum_rows(delta: Array, out: Array) -> Array:
-    """out = the sum of delta's rows (a bias gradient)."""
-    return np.add.reduce(delta, axis=0, out=out)
-
-
 def weight_sum(a: Array) -> float:
     """The sum of a vector's entries (a total sample weight), as a Python float."""
     return float(a.sum())

@@ -45,11 +45,6 @@ class ArrayAPIKernels:
         out[...] = a * M
         return out
 
-    def sum_rows(self, delta, out):
-        """out = the sum of delta's rows (a bias gradient)."""
-        out[...] = self.xp.sum(delta, axis=0)
-        return out
-
     def weight_sum(self, a) -> float:
         """The sum of a vector's entries, as a Python float (it waits for the device)."""
         return float(self.xp.sum(a))
@@ -159,13 +154,12 @@ class TorchKernels(ArrayAPIKernels):
         self.torch, self.F = torch, F
 
     def matmul(self, left, right, out):
+        if left.ndim == 1:  # a vector times a matrix (1^T delta): torch's matmul
+            return self.torch.mv(right.T, left, out=out)  # would resize out to (1, k)
         return self.torch.matmul(left, right, out=out)
 
     def multiply(self, a, M, out):
         return self.torch.mul(a, M, out=out)
-
-    def sum_rows(self, delta, out):
-        return self.torch.sum(delta, dim=0, out=out)
 
     def _activate(self, Z, activation: str) -> None:
         if activation == "logistic":
