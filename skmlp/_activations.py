@@ -44,11 +44,23 @@ def inplace_relu(Z: Array) -> None:
     np.maximum(Z, 0, out=Z)
 
 
+def row_sums(A: Array, xp=np) -> Array:
+    """``sum_k A[:, k]`` for each row, a vector of length n.
+
+    On numpy, the product ``A @ 1`` with a column of ones: BLAS sums short rows
+    (the output layer's few units) several times faster than numpy's
+    reduction along them, and agrees with it to rounding.
+    """
+    if xp is np:
+        return A @ np.ones(A.shape[1], A.dtype)
+    return xp.sum(A, axis=1)
+
+
 def inplace_softmax(Z: Array) -> None:
     """phi(z)_j = exp(z_j) / sum_k exp(z_k), shifted by the row maximum."""
     Z -= Z.max(axis=1, keepdims=True)
     np.exp(Z, out=Z)
-    Z /= Z.sum(axis=1, keepdims=True)
+    Z /= row_sums(Z)[:, None]
 
 
 ACTIVATIONS = {
@@ -114,7 +126,7 @@ def logsumexp_rows(Z: Array, xp=np) -> Array:
     """log sum_k exp(z_k) for each row, as a column of shape (n, 1)."""
     if xp is np:  # the array methods: numpy's function wrappers cost microseconds a call
         Z_max = Z.max(axis=1, keepdims=True)
-        return Z_max + np.log(np.exp(Z - Z_max).sum(axis=1, keepdims=True))
+        return Z_max + np.log(row_sums(np.exp(Z - Z_max)))[:, None]
     Z_max = xp.max(Z, axis=1, keepdims=True)
     return Z_max + xp.log(xp.sum(xp.exp(Z - Z_max), axis=1, keepdims=True))
 
@@ -142,7 +154,5 @@ def cross_entropy(Z_out: Array, Y: Array, out_activation: str, xp=np) -> Array:
     if out_activation == "logistic":
         per_unit = softplus(Z_out, xp)
         per_unit -= Y * Z_out
-        return per_unit.sum(axis=1) if xp is np else xp.sum(per_unit, axis=1)
-    if xp is np:  # the array methods, as in logsumexp_rows
-        return logsumexp_rows(Z_out)[:, 0] * Y.sum(axis=1) - (Y * Z_out).sum(axis=1)
-    return logsumexp_rows(Z_out, xp)[:, 0] * xp.sum(Y, axis=1) - xp.sum(Y * Z_out, axis=1)
+        return row_sums(per_unit, xp)
+    return logsumexp_rows(Z_out, xp)[:, 0] * row_sums(Y, xp) - row_sums(Y * Z_out, xp)
