@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import statistics
 import sys
 import time
 from collections import defaultdict
@@ -87,42 +88,53 @@ def timed_phases(totals: dict):
             setattr(owner, name, func)
 
 
-def phase_report(config, X, y, epochs: int, kernels: str | None = None) -> str:
-    """Seconds per epoch of each phase of one skmlp fit, next to the floor and the gather.
+def phase_report(config, X, y, epochs: int, kernels: str | None = None, repeats: int = 1) -> str:
+    """Seconds per epoch of each phase of a skmlp fit, next to the floor and the gather.
 
     ``kernels`` ("numpy" or "numba") overrides the kernels a full-length fit gets.
+    With ``repeats`` above 1, the fit, the floor and the gather are each timed
+    that many times, one after the other, and every figure is the median over
+    the repeats: on a machine whose speed drifts, a single fit's phases move
+    by more than most changes to the loop.
     """
     X = X.astype(config.dtype)
     runs = bench.skmlp_runs()  # "auto": the kernels of a full-length fit
     if kernels is not None:
         runs = {"skmlp": kernels}
     bench.warm_up_skmlp(config, X, y, runs)  # load kernels
-    est = bench.make_estimators(config, epochs)["skmlp"]
-    totals = defaultdict(float)
-    with timed_phases(totals), bench.kernels_context("skmlp", runs):
-        start = time.perf_counter()
-        bench.fit_quietly(est, X, y)
-        total = time.perf_counter() - start
-        used = skmlp.kernel_backend() if kernels is None else kernels
-    units = [X.shape[1], *config.hidden, len(est.classes_)]
-    floor = bench.Floor(units, config.batch_size, config.dtype)
-    floor_s = bench.time_floor_epoch(floor, bench.batch_sizes(X.shape[0], config.batch_size), 3)
-    gather_s = bench.time_gather_epoch(X, config.batch_size, 3)
-    n = est.n_iter_
+    n_classes = len(bench.np.unique(y))
+    floor = bench.Floor([X.shape[1], *config.hidden, n_classes], config.batch_size, config.dtype)
+    sizes = bench.batch_sizes(X.shape[0], config.batch_size)
+    per_repeat = defaultdict(list)  # phase: seconds per epoch in each repeat
+    for _ in range(repeats):
+        est = bench.make_estimators(config, epochs)["skmlp"]
+        totals = defaultdict(float)
+        with timed_phases(totals), bench.kernels_context("skmlp", runs):
+            start = time.perf_counter()
+            bench.fit_quietly(est, X, y)
+            total = time.perf_counter() - start
+            used = skmlp.kernel_backend() if kernels is None else kernels
+        n = est.n_iter_
+        totals["set-up before the epochs"] = total - totals.pop("(training loop)")
+        totals["rest (loop, epoch end)"] = total - sum(totals.values())
+        for name, seconds in totals.items():
+            per_repeat[name].append(seconds / n)
+        per_repeat["(total)"].append(total / n)
+        per_repeat["(floor)"].append(bench.time_floor_epoch(floor, sizes, 3))
+        per_repeat["(gather)"].append(bench.time_gather_epoch(X, config.batch_size, 3))
+    median = {name: statistics.median(values) for name, values in per_repeat.items()}
+    total = median.pop("(total)")
+    of = f", medians of {repeats} fits" if repeats > 1 else ""
     lines = [
-        f"{config.name} ({used} kernels): {total / n:.4f} s/epoch, floor {floor_s:.4f} "
-        f"s/epoch, bare gather {gather_s:.4f} s/epoch"
+        f"{config.name} ({used} kernels{of}): {total:.4f} s/epoch, floor "
+        f"{median.pop('(floor)'):.4f} s/epoch, bare gather {median.pop('(gather)'):.4f} s/epoch"
     ]
-    loop = totals.pop("(training loop)")
-    totals["set-up before the epochs"] = total - loop
-    accounted = 0.0
-    for name, seconds in sorted(totals.items(), key=lambda kv: -kv[1]):
-        accounted += seconds
-        lines.append(f"  {name:<24} {seconds / n:.4f} s/epoch  {100 * seconds / total:5.1f}%")
-    rest = total - accounted
-    lines.append(
-        f"  {'rest (loop, epoch end)':<24} {rest / n:.4f} s/epoch  {100 * rest / total:5.1f}%"
-    )
+    rest = median.pop("rest (loop, epoch end)")
+    for name, seconds in [
+        *sorted(median.items(), key=lambda kv: -kv[1]),
+        ("rest (loop, epoch end)", rest),
+    ]:
+        lines.append(f"  {name:<24} {seconds:.4f} s/epoch  {100 * seconds / total:5.1f}%")
     return "\n".join(lines)
 
 
@@ -181,8 +193,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     bench.add_mnist_argument(parser)
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--config", default="1,2", help="config ids, e.g. '1,2'")
+    parser.add_argument("--config", default="1,2", help="config ids, e.g. '1,2', or 'all'")
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument(
+        "--repeats", type=int, default=1, help="fits per configuration; medians reported"
+    )
     parser.add_argument("--lines", action="store_true", help="also profile line by line")
     parser.add_argument("--blas-threads", type=int, default=None, metavar="N")
     parser.add_argument(
@@ -200,10 +215,10 @@ def main(argv=None) -> int:
         return 2
     with bench.blas_threads(args.blas_threads):
         bench.warm_up_blas()
-        for config in bench.selected_configs(args.config):
+        for config in bench.selected_configs(None if args.config == "all" else args.config):
             if config.task != "fit":
                 continue
-            print(phase_report(config, X, y, args.epochs, args.kernels))
+            print(phase_report(config, X, y, args.epochs, args.kernels, args.repeats))
             if args.lines:
                 print(line_report(config, X, y, args.epochs))
     return 0

@@ -104,3 +104,22 @@ def test_profile_reports_every_phase():
     total = float(re.search(r": (\S+) s/epoch", header).group(1))
     seconds = [float(s) for s in phases.values()]
     assert all(s >= 0 for s in seconds) and math.isclose(sum(seconds), total, abs_tol=1e-3)
+
+
+def test_profile_training_repeats_every_config_and_reports_medians():
+    """--config all --repeats 3: one block per fit configuration, figures medians of 3 fits."""
+    proc = subprocess.run(
+        [sys.executable, str(PROFILE), "--quick", "--config", "all", "--epochs", "1"]
+        + ["--repeats", "3", "--kernels", "numpy"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    headers = [line for line in proc.stdout.splitlines() if not line.startswith(" ")]
+    fit_configs = [name for name in _config_names() if "predict_proba" not in name]
+    assert [h.split(" (numpy kernels")[0] for h in headers] == fit_configs
+    assert all("(numpy kernels, medians of 3 fits)" in h for h in headers)
+    rows = [line for line in proc.stdout.splitlines() if line.startswith(" ")]
+    assert len(rows) == 7 * len(fit_configs)
+    assert all(float(re.search(r"(\S+) s/epoch", row).group(1)) >= 0 for row in rows)
