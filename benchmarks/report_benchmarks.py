@@ -138,8 +138,9 @@ def caveat(reasons: list) -> tuple[list, str]:
         "   Regenerate them with the command of :ref:`running-benchmarks`.",
         "",
     ]
+    why = "; ".join(reason.removeprefix("- ").rstrip(";").replace("``", "`") for reason in reasons)
     readme = (
-        " **These figures come from a short smoke run and are not representative: "
+        f" **These figures are not representative ({why}): "
         "regenerate them with `python benchmarks/report_benchmarks.py --run all`.**"
     )
     return rst, readme

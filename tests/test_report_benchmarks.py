@@ -118,3 +118,17 @@ def test_readme_blocks_are_replaced_and_missing_ones_reported(copy_root):
 def test_run_rejects_unknown_benchmarks():
     proc = report("--run", "nonsense", "--mnist", "x.npz", "--check")
     assert proc.returncode == 2 and "unknown benchmark(s) ['nonsense']" in proc.stderr
+
+
+def test_a_busy_run_is_flagged_with_its_reason_in_the_readme(copy_root):
+    """Figures measured on a busy machine say so, and why, where they are quoted."""
+    path = copy_root / "docs" / "_static" / "bench_training.json"
+    results = json.loads(path.read_text())
+    cpus = results["machine"].get("cpu_affinity") or results["machine"]["cpu_count"]
+    results["machine"]["load_average"] = [cpus + 1.5, 1.0, 1.0]
+    path.write_text(json.dumps(results))
+    assert report(root=copy_root).returncode == 0
+    readme = (copy_root / "README.md").read_text()
+    block = readme.split("BEGIN report_benchmarks: training")[1].split("END")[0]
+    assert f"not representative (the machine was busy (load average {cpus + 1.5:.1f}" in block
+    assert "smoke run" not in block
