@@ -1,6 +1,6 @@
 """The elementwise steps of training compiled with numba: one pass each.
 
-The numpy reference (:mod:`skmlp._kernels_numpy`) makes up to twelve passes
+The numpy reference (:mod:`skmlp._kernels_numpy`) makes up to fourteen passes
 over the parameters for one Adam step, each reading and writing whole arrays.
 Here each step is one loop over the elements, with the same operations in the
 same order, so the results agree with the reference to the last bit: no
